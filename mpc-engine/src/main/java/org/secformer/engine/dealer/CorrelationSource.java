@@ -1,0 +1,111 @@
+package org.secformer.engine.dealer;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.secformer.engine.MpcException;
+import org.secformer.engine.comm.CommStats;
+import org.secformer.engine.dealer.Material.MatmulTriple;
+import org.secformer.engine.dealer.Material.MulTriple;
+import org.secformer.engine.dealer.Material.SinCos;
+import org.secformer.engine.dealer.Material.TruncPair;
+import org.secformer.shares.control.ErrorCode;
+import org.secformer.shares.ring.RingTensor;
+
+/**
+ * Where a computing party gets correlated randomness (CrypTen's provider, SPU's Beaver): protocols ask
+ * for "a triple of this shape" and never know whether the dealer is in-process or remote. Numbers each
+ * request in call order, expands this party's part from its seed, and fetches corrections only when the
+ * recipe says this party needs them. Not thread-safe: one per party per job.
+ */
+public final class CorrelationSource {
+  private final int party;
+  private final DealerLink link;
+  private final PartyStreams streams;
+  private final CommStats stats;
+  private final long timeoutMillis;
+  private long nextSeq;
+
+  public CorrelationSource(int party, DealerLink link, CommStats stats, long timeoutMillis) {
+    if (party != 0 && party != 1) {
+      throw new IllegalArgumentException("computing parties are 0 and 1, got " + party);
+    }
+    this.party = party;
+    this.link = link;
+    this.streams = new PartyStreams(link.seed());
+    this.stats = stats;
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  public int party() {
+    return party;
+  }
+
+  public MulTriple mulTriple(int n) {
+    RingTensor[] m = next(CorrelationKind.MUL_TRIPLE, new int[] {n}, "");
+    return new MulTriple(m[0], m[1], m[2]);
+  }
+
+  public MatmulTriple matmulTriple(int m, int k, int n) {
+    RingTensor[] t = next(CorrelationKind.MATMUL_TRIPLE, new int[] {m, k, n}, "");
+    return new MatmulTriple(t[0], t[1], t[2]);
+  }
+
+  /** A triple whose B is the fixed mask of weight {@code weightKey} for this job. */
+  public MatmulTriple matmulTripleFixedB(String weightKey, int m, int k, int n) {
+    RingTensor[] t = next(CorrelationKind.MATMUL_FIXED_B, new int[] {m, k, n}, weightKey);
+    return new MatmulTriple(t[0], t[1], t[2]);
+  }
+
+  /** This party's share of the fixed mask B [k,n] of a weight, without a triple (to open W - B). */
+  public RingTensor weightMask(String weightKey, int k, int n) {
+    return streams.forWeight(weightKey).uniform(k, n);
+  }
+
+  public TruncPair truncPair(int n, int fracBits) {
+    RingTensor[] t = next(CorrelationKind.TRUNC_PAIR, new int[] {n, fracBits}, "");
+    return new TruncPair(t[0], t[1], t[2]);
+  }
+
+  public SinCos sinCos(int n, int phaseBits, int terms, int fracBits) {
+    RingTensor[] t = next(CorrelationKind.SIN_COS, new int[] {n, phaseBits, terms, fracBits}, "");
+    return new SinCos(t[0], t[1], t[2]);
+  }
+
+  /** The generic form, for correlation kinds without a typed method. */
+  public RingTensor[] next(CorrelationKind kind, int[] dims, String key) {
+    CorrelationRequest request = new CorrelationRequest(nextSeq++, kind, dims, key);
+    CorrelationRecipe recipe = Recipes.of(kind);
+    RingTensor[] corrections = new RingTensor[0];
+    if (recipe.needsDealer(party)) {
+      corrections = await(request);
+      long bytes = 0;
+      for (RingTensor t : corrections) {
+        bytes += 8L * t.size();
+      }
+      stats.recordDealer(bytes);
+    }
+    return recipe.assemble(party, streams, request, corrections);
+  }
+
+  private RingTensor[] await(CorrelationRequest request) {
+    try {
+      return link.corrections(request).get(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new MpcException(
+          ErrorCode.TIMEOUT, "party " + party + ": dealer did not answer " + request + " within "
+              + timeoutMillis + " ms", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MpcException(ErrorCode.INTERNAL, "interrupted waiting for the dealer", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof MpcException me) {
+        throw me;
+      }
+      throw new MpcException(
+          ErrorCode.PEER_UNAVAILABLE, "party " + party + ": dealer failed on " + request + ": "
+              + cause.getMessage(), cause);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package org.secformer.engine.dealer;
+
+import org.secformer.shares.prg.Prg;
+import org.secformer.shares.ring.RingMatmul;
+import org.secformer.shares.ring.RingTensor;
+
+/**
+ * Matrix Beaver triple C = A B. dims = [m, k, n]. Material: [A [m,k], B [k,n], C [m,n]].
+ *
+ * <p>With a non-empty key ({@link CorrelationKind#MATMUL_FIXED_B}) B is drawn from the weight's own
+ * stream, so it is the same mask for every batch of the job: the parties open W - B once and afterwards
+ * only X - A travels (see {@code MaskedWeight} for the security argument).
+ */
+final class MatmulTripleRecipe implements CorrelationRecipe {
+  @Override
+  public RingTensor[][] deal(PartyStreams p0, PartyStreams p1, CorrelationRequest req) {
+    RingTensor[] m0 = expand(0, p0, req);
+    RingTensor[] m1 = expand(1, p1, req);
+    RingTensor c =
+        RingMatmul.matmul(m0[0].add(m1[0]), m0[1].add(m1[1]), Runtime.getRuntime().availableProcessors());
+    return new RingTensor[][] {{}, {c.subInPlace(m0[2])}};
+  }
+
+  @Override
+  public boolean needsDealer(int party) {
+    return party == 1;
+  }
+
+  @Override
+  public RingTensor[] assemble(int party, PartyStreams mine, CorrelationRequest req, RingTensor[] corrections) {
+    RingTensor[] own = expand(party, mine, req);
+    return party == 0 ? own : new RingTensor[] {own[0], own[1], Recipes.single(corrections, req)};
+  }
+
+  private static RingTensor[] expand(int party, PartyStreams s, CorrelationRequest req) {
+    int m = req.dim(0), k = req.dim(1), n = req.dim(2);
+    boolean fixedB = req.kind() == CorrelationKind.MATMUL_FIXED_B;
+    if (fixedB && req.key().isEmpty()) {
+      throw new IllegalArgumentException("a fixed-mask matmul triple needs the weight's key");
+    }
+    Prg prg = s.forRequest(req.seq());
+    RingTensor a = prg.uniform(m, k);
+    RingTensor b = fixedB ? s.forWeight(req.key()).uniform(k, n) : prg.uniform(k, n);
+    return party == 0 ? new RingTensor[] {a, b, prg.uniform(m, n)} : new RingTensor[] {a, b};
+  }
+}

@@ -1,0 +1,45 @@
+package org.secformer.engine.protocol;
+
+import org.secformer.engine.dealer.Material.MatmulTriple;
+import org.secformer.shares.ring.RingMatmul;
+import org.secformer.shares.ring.RingTensor;
+
+/**
+ * Product of two shared matrices X [m,k] and Y [k,n] over Z_2^64 (no truncation), Beaver's protocol
+ * with a matrix triple (A, B, C = A B):
+ * <ol>
+ *   <li>open E = X - A and F = Y - B together (one round);
+ *   <li>[Z] = [C] + E [B] + [A] F + E F, computed as [C] + E ([B] + F if party 0) + [A] F.
+ * </ol>
+ * Cost: 1 round, 8 (mk + kn) bytes sent by each party; the dealer sends 8 mn bytes to P1.
+ * For a model weight reused over many batches use {@link MaskedWeight}, which opens W - B once.
+ */
+public final class BeaverMatmul {
+  private BeaverMatmul() {}
+
+  public static RingTensor matmul(MpcContext ctx, RingTensor x, RingTensor y) {
+    if (x.rank() != 2 || y.rank() != 2 || x.dim(1) != y.dim(0)) {
+      throw new IllegalArgumentException("matmul needs [m,k] x [k,n], got " + x + " x " + y);
+    }
+    int m = x.dim(0), k = x.dim(1), n = y.dim(1);
+    MatmulTriple t = ctx.dealer().matmulTriple(m, k, n);
+    RingTensor[] ef = Open.openAll(ctx, "matmul", x.sub(t.a()), y.sub(t.b()));
+    return combine(ctx, t, ef[0], ef[1]);
+  }
+
+  /** [C] + E ([B] + F if party 0) + [A] F. */
+  static RingTensor combine(MpcContext ctx, MatmulTriple t, RingTensor e, RingTensor f) {
+    int threads = Runtime.getRuntime().availableProcessors();
+    RingTensor bPlus = ctx.isFirst() ? t.b().add(f) : t.b();
+    RingTensor z = t.c().copy();
+    RingMatmul.multiplyAccumulate(
+        e.data(), bPlus.data(), z.data(), e.dim(0), e.dim(1), bPlus.dim(1), threads);
+    RingMatmul.multiplyAccumulate(
+        t.a().data(), f.data(), z.data(), e.dim(0), e.dim(1), f.dim(1), threads);
+    return z;
+  }
+
+  public static Cost cost(int m, int k, int n) {
+    return new Cost(1, 8L * ((long) m * k + (long) k * n), 0, 8L * m * n);
+  }
+}

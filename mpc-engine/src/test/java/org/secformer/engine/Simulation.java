@@ -1,0 +1,67 @@
+package org.secformer.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.secformer.engine.comm.InMemoryPeers;
+import org.secformer.engine.comm.PeerChannel;
+import org.secformer.engine.dealer.CorrelationSource;
+import org.secformer.engine.dealer.LocalDealer;
+import org.secformer.engine.protocol.MpcContext;
+import org.secformer.shares.fxp.FixedPoint;
+
+/** Runs P0 and P1 as two threads over in-memory links with an in-process dealer (like SPU's simulate). */
+public final class Simulation {
+  private Simulation() {}
+
+  /** Result of each party plus its context (for traffic checks). */
+  public record Run<T>(List<T> results, List<MpcContext> contexts) {
+    public T result(int party) {
+      return results.get(party);
+    }
+
+    public MpcContext context(int party) {
+      return contexts.get(party);
+    }
+  }
+
+  public static <T> Run<T> run(Function<MpcContext, T> body) {
+    PeerChannel[] peers = InMemoryPeers.pair(30_000);
+    LocalDealer dealer = new LocalDealer("test-job");
+    List<MpcContext> ctxs = new ArrayList<>();
+    for (int p = 0; p < 2; p++) {
+      CorrelationSource source = new CorrelationSource(p, dealer.link(p), peers[p].stats(), 30_000);
+      ctxs.add(new MpcContext(peers[p], source, FixedPoint.defaults()));
+    }
+    return runOn(ctxs, body);
+  }
+
+  public static <T> Run<T> runOn(List<MpcContext> ctxs, Function<MpcContext, T> body) {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<T>> fs = new ArrayList<>();
+      for (MpcContext c : ctxs) {
+        fs.add(pool.submit(() -> body.apply(c)));
+      }
+      List<T> out = new ArrayList<>();
+      for (Future<T> f : fs) {
+        out.add(f.get());
+      }
+      return new Run<>(out, ctxs);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
