@@ -1,0 +1,113 @@
+package org.secformer.engine.server;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Reads an {@link EngineConfig}. Precedence: JVM system property > properties file > default; defaults
+ * are filled here and nowhere else, and mandatory keys are checked at start-up with messages that name
+ * the key. Relative paths are resolved against the properties file's folder.
+ */
+public final class EngineConfigLoader {
+  public static final String PREFIX = "secformer.engine.";
+  public static final String P0_WORKERS = PREFIX + "p0.workers";
+  public static final String P1_WORKERS = PREFIX + "p1.workers";
+  public static final String DEALER_WORKERS = PREFIX + "dealer.workers";
+  public static final String TLS_DIR = PREFIX + "tls.dir";
+  public static final String MAX_FRAME_BYTES = PREFIX + "max.frame.bytes";
+  public static final String TIMEOUT_MS = PREFIX + "timeout.ms";
+  public static final String MODEL_DIR = PREFIX + "model.dir";
+  public static final String FRAC_BITS = PREFIX + "frac.bits";
+
+  static final int DEFAULT_MAX_FRAME_BYTES = 64 << 20;
+  static final long DEFAULT_TIMEOUT_MS = 60_000;
+  static final int DEFAULT_FRAC_BITS = 16;
+
+  private EngineConfigLoader() {}
+
+  public static EngineConfig load(Path propertiesFile) {
+    Properties file = new Properties();
+    try (Reader r = Files.newBufferedReader(propertiesFile, StandardCharsets.UTF_8)) {
+      file.load(r);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read engine configuration " + propertiesFile + ": " + e.getMessage(), e);
+    }
+    Path base = propertiesFile.toAbsolutePath().getParent();
+    return fromProperties(file, base);
+  }
+
+  public static EngineConfig fromProperties(Properties file, Path base) {
+    Map<Role, List<Endpoint>> workers = new EnumMap<>(Role.class);
+    workers.put(Role.P0, endpoints(file, P0_WORKERS));
+    workers.put(Role.P1, endpoints(file, P1_WORKERS));
+    workers.put(Role.DEALER, endpoints(file, DEALER_WORKERS));
+    int n = workers.get(Role.P0).size();
+    for (Map.Entry<Role, List<Endpoint>> e : workers.entrySet()) {
+      if (e.getValue().size() != n) {
+        throw new IllegalArgumentException(
+            "every party needs the same number of workers: p0 has " + n + ", " + e.getKey().id()
+                + " has " + e.getValue().size());
+      }
+    }
+    Path tls = base.resolve(require(file, TLS_DIR));
+    Path models = base.resolve(value(file, MODEL_DIR, "models"));
+    int maxFrame = intValue(file, MAX_FRAME_BYTES, DEFAULT_MAX_FRAME_BYTES, 1024, Integer.MAX_VALUE);
+    long timeout = intValue(file, TIMEOUT_MS, (int) DEFAULT_TIMEOUT_MS, 100, Integer.MAX_VALUE);
+    int fracBits = intValue(file, FRAC_BITS, DEFAULT_FRAC_BITS, 1, 40);
+    return new EngineConfig(workers, tls, maxFrame, timeout, models, fracBits);
+  }
+
+  private static String value(Properties file, String key, String fallback) {
+    String sys = System.getProperty(key);
+    if (sys != null && !sys.isBlank()) {
+      return sys.trim();
+    }
+    String v = file.getProperty(key);
+    return v == null || v.isBlank() ? fallback : v.trim();
+  }
+
+  private static String require(Properties file, String key) {
+    String v = value(file, key, null);
+    if (v == null) {
+      throw new IllegalArgumentException("missing configuration key " + key);
+    }
+    return v;
+  }
+
+  private static int intValue(Properties file, String key, int fallback, int min, int max) {
+    String v = value(file, key, null);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      int parsed = Integer.parseInt(v);
+      if (parsed < min || parsed > max) {
+        throw new IllegalArgumentException(key + "=" + v + " is outside [" + min + ", " + max + "]");
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + "=" + v + " is not an integer", e);
+    }
+  }
+
+  private static List<Endpoint> endpoints(Properties file, String key) {
+    List<Endpoint> out = new ArrayList<>();
+    for (String part : require(file, key).split(",")) {
+      if (!part.isBlank()) {
+        out.add(Endpoint.parse(part));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException(key + " lists no worker");
+    }
+    return out;
+  }
+}
