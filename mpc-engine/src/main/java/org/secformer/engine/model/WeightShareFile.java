@@ -5,12 +5,11 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -132,20 +131,25 @@ public final class WeightShareFile {
   }
 
   public static WeightShareFile read(Path file) {
-    long size;
+    byte[] all;
     try {
-      size = Files.size(file);
-    } catch (IOException e) {
+      all = Files.readAllBytes(file);
+    } catch (IOException | OutOfMemoryError e) {
       throw new ModelFormatException("cannot read weight-share file " + file + ": " + e.getMessage(), e);
     }
-    MessageDigest digest = sha256();
-    try (InputStream raw = Files.newInputStream(file);
-        DigestInputStream dig = new DigestInputStream(raw, digest);
-        DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(dig))) {
-      byte[] magic = in.readNBytes(4);
-      if (!Arrays.equals(magic, MAGIC)) {
-        throw new ModelFormatException(file + " is not a weight-share file (bad magic)");
-      }
+    if (all.length < MAGIC.length || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
+      throw new ModelFormatException(file + " is not a weight-share file (bad magic)");
+    }
+    if (all.length < MAGIC.length + 32) {
+      throw new ModelFormatException(file + " is truncated");
+    }
+    int bodyLength = all.length - 32;
+    byte[] expected = sha256().digest(Arrays.copyOf(all, bodyLength));
+    if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(all, bodyLength, all.length))) {
+      throw new ModelFormatException(file + ": checksum mismatch, the file is corrupted or truncated");
+    }
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, bodyLength))) {
+      in.skipNBytes(MAGIC.length);
       int version = in.readInt();
       if (version != VERSION) {
         throw new ModelFormatException(file + ": unsupported weight-share format version " + version);
@@ -163,43 +167,10 @@ public final class WeightShareFile {
       Map<String, Entry> entries = new LinkedHashMap<>();
       for (int i = 0; i < count; i++) {
         String name = in.readUTF();
-        int rank = in.readInt();
-        if (rank < 1 || rank > 8) {
-          throw new ModelFormatException(file + ": tensor '" + name + "' has rank " + rank);
-        }
-        int[] shape = new int[rank];
-        for (int r = 0; r < rank; r++) {
-          shape[r] = in.readInt();
-        }
-        long n;
-        try {
-          n = RingTensor.checkShape(shape);
-        } catch (IllegalArgumentException e) {
-          throw new ModelFormatException(file + ": tensor '" + name + "': " + e.getMessage(), e);
-        }
-        byte kind = in.readByte();
-        if (kind == SEEDED) {
-          entries.put(name, new Seeded(Seed.of(in.readNBytes(Seed.BYTES)), shape));
-        } else if (kind == EXPLICIT) {
-          if (n * 8 > size) {
-            throw new ModelFormatException(file + ": tensor '" + name + "' is larger than the file");
-          }
-          byte[] b = in.readNBytes((int) (n * 8));
-          if (b.length != n * 8) {
-            throw new EOFException();
-          }
-          long[] v = new long[(int) n];
-          ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v);
-          entries.put(name, new Explicit(RingTensor.of(v, shape)));
-        } else {
-          throw new ModelFormatException(file + ": tensor '" + name + "' has unknown encoding " + kind);
-        }
+        entries.put(name, readEntry(file, name, in));
       }
-      dig.on(false);
-      byte[] expected = digest.digest();
-      byte[] stored = in.readNBytes(32);
-      if (stored.length != 32 || !MessageDigest.isEqual(expected, stored) || in.read() != -1) {
-        throw new ModelFormatException(file + ": checksum mismatch, the file is corrupted or truncated");
+      if (in.available() != 0) {
+        throw new ModelFormatException(file + ": " + in.available() + " unexpected bytes after the last tensor");
       }
       return new WeightShareFile(party, modelId, fracBits, entries);
     } catch (EOFException e) {
@@ -207,6 +178,42 @@ public final class WeightShareFile {
     } catch (IOException e) {
       throw new ModelFormatException("cannot read weight-share file " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  private static Entry readEntry(Path file, String name, DataInputStream in) throws IOException {
+    int rank = in.readInt();
+    if (rank < 1 || rank > 8) {
+      throw new ModelFormatException(file + ": tensor '" + name + "' has rank " + rank);
+    }
+    int[] shape = new int[rank];
+    for (int r = 0; r < rank; r++) {
+      shape[r] = in.readInt();
+    }
+    long n;
+    try {
+      n = RingTensor.checkShape(shape);
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(file + ": tensor '" + name + "': " + e.getMessage(), e);
+    }
+    byte kind = in.readByte();
+    if (kind == SEEDED) {
+      byte[] seed = in.readNBytes(Seed.BYTES);
+      if (seed.length != Seed.BYTES) {
+        throw new EOFException();
+      }
+      return new Seeded(Seed.of(seed), shape);
+    }
+    if (kind != EXPLICIT) {
+      throw new ModelFormatException(file + ": tensor '" + name + "' has unknown encoding " + kind);
+    }
+    if (n * 8 > in.available()) {
+      throw new ModelFormatException(file + ": tensor '" + name + "' " + Arrays.toString(shape)
+          + " needs more bytes than the file holds");
+    }
+    byte[] b = in.readNBytes((int) (n * 8));
+    long[] v = new long[(int) n];
+    ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v);
+    return new Explicit(RingTensor.of(v, shape));
   }
 
   private static MessageDigest sha256() {
