@@ -1,5 +1,10 @@
 package org.secformer.engine.dealer;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,6 +30,13 @@ public final class CorrelationSource {
   private final CommStats stats;
   private final long timeoutMillis;
   private long nextSeq;
+  private final ArrayDeque<Prefetched> ahead = new ArrayDeque<>();
+  private List<Spec> trace;
+
+  /** What a protocol asks for, without its position: the unit of traces and prefetch plans. */
+  public record Spec(CorrelationKind kind, int[] dims, String key) {}
+
+  private record Prefetched(CorrelationRequest request, CompletableFuture<RingTensor[]> corrections) {}
 
   public CorrelationSource(int party, DealerLink link, CommStats stats, long timeoutMillis) {
     if (party != 0 && party != 1) {
@@ -72,13 +84,61 @@ public final class CorrelationSource {
     return new SinCos(t[0], t[1], t[2]);
   }
 
+  /** Starts recording the correlations asked for, e.g. during the first batch of a job. */
+  public void startTrace() {
+    trace = new ArrayList<>();
+  }
+
+  /** Stops recording and returns what was asked for since {@link #startTrace()}. */
+  public List<Spec> stopTrace() {
+    List<Spec> out = trace == null ? List.of() : trace;
+    trace = null;
+    return out;
+  }
+
+  /**
+   * Asks the dealer now for correlations that will be used next, in this order (e.g. the trace of one
+   * batch, for the next batch), so the dealer's work and the transfer overlap the online phase. The
+   * caller bounds the window by how much it prefetches. Later calls must ask for exactly these
+   * correlations in this order, or the job fails as out of step.
+   */
+  public void prefetch(List<Spec> plan) {
+    for (Spec spec : plan) {
+      CorrelationRequest request = new CorrelationRequest(nextSeq++, spec.kind(), spec.dims(), spec.key());
+      CompletableFuture<RingTensor[]> f = Recipes.of(spec.kind()).needsDealer(party)
+          ? link.corrections(request)
+          : CompletableFuture.completedFuture(new RingTensor[0]);
+      ahead.addLast(new Prefetched(request, f));
+    }
+  }
+
+  /** Correlations prefetched and not yet used. */
+  public int prefetched() {
+    return ahead.size();
+  }
+
   /** The generic form, for correlation kinds without a typed method. */
   public RingTensor[] next(CorrelationKind kind, int[] dims, String key) {
-    CorrelationRequest request = new CorrelationRequest(nextSeq++, kind, dims, key);
+    if (trace != null) {
+      trace.add(new Spec(kind, dims.clone(), key));
+    }
+    CorrelationRequest request;
+    CompletableFuture<RingTensor[]> pending = null;
+    Prefetched head = ahead.pollFirst();
+    if (head != null) {
+      request = head.request();
+      if (request.kind() != kind || !Arrays.equals(request.dims(), dims) || !request.key().equals(key)) {
+        throw new MpcException(ErrorCode.INTERNAL, "party " + party + " prefetched " + request
+            + " but the protocol asked for " + kind + Arrays.toString(dims) + ": plan out of step");
+      }
+      pending = head.corrections();
+    } else {
+      request = new CorrelationRequest(nextSeq++, kind, dims, key);
+    }
     CorrelationRecipe recipe = Recipes.of(kind);
     RingTensor[] corrections = new RingTensor[0];
     if (recipe.needsDealer(party)) {
-      corrections = await(request);
+      corrections = await(request, pending == null ? link.corrections(request) : pending);
       long bytes = 0;
       for (RingTensor t : corrections) {
         bytes += 8L * t.size();
@@ -88,9 +148,9 @@ public final class CorrelationSource {
     return recipe.assemble(party, streams, request, corrections);
   }
 
-  private RingTensor[] await(CorrelationRequest request) {
+  private RingTensor[] await(CorrelationRequest request, CompletableFuture<RingTensor[]> future) {
     try {
-      return link.corrections(request).get(timeoutMillis, TimeUnit.MILLISECONDS);
+      return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new MpcException(
           ErrorCode.TIMEOUT, "party " + party + ": dealer did not answer " + request + " within "
