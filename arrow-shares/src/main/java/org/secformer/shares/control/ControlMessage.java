@@ -7,4 +7,5 @@ package org.secformer.shares.control;
  * <p>To add a message kind: write its record, list it here, and register it with its wire id and
  * field codec in {@link MessageKinds} (the codec refuses to start if a permitted kind is missing).
  */
-public sealed interface ControlMessage permits Hello, JobStart, BatchHeader, Ack, ErrorMessage {}
+public sealed interface ControlMessage permits Hello, JobStart, BatchHeader, Ack, ErrorMessage, JobEnd, JobReport, SeedRequest,
+        SeedGrant, CorrelationAsk {}

@@ -57,7 +57,48 @@ final class MessageKinds {
             w.string("message", m.message());
           },
           r -> new ErrorMessage(r.nullableString("jobId"),
-              ErrorCode.fromWireCode(r.int32("code")), r.string("message"))));
+              ErrorCode.fromWireCode(r.int32("code")), r.string("message"))),
+      new MessageKind<>(21, JobEnd.class,
+          (w, m) -> w.string("jobId", m.jobId()),
+          r -> new JobEnd(r.string("jobId"))),
+      new MessageKind<>(22, JobReport.class,
+          (w, m) -> {
+            w.string("jobId", m.jobId());
+            w.int32(m.partyId());
+            w.int64(m.batches());
+            w.int64(m.rows());
+            w.int64(m.rounds());
+            w.int64(m.bytesSent());
+            w.int64(m.bytesReceived());
+            w.int64(m.dealerBytes());
+            w.int64(m.secureNanos());
+            w.int64(m.wallNanos());
+            w.stringMap("perProtocol", m.perProtocol());
+          },
+          r -> new JobReport(r.string("jobId"), r.int32("partyId"), r.int64("batches"),
+              r.int64("rows"), r.int64("rounds"), r.int64("bytesSent"), r.int64("bytesReceived"),
+              r.int64("dealerBytes"), r.int64("secureNanos"), r.int64("wallNanos"),
+              r.stringMap("perProtocol"))),
+      new MessageKind<>(23, SeedRequest.class,
+          (w, m) -> w.string("jobId", m.jobId()),
+          r -> new SeedRequest(r.string("jobId"))),
+      new MessageKind<>(24, SeedGrant.class,
+          (w, m) -> {
+            w.string("jobId", m.jobId());
+            w.int64(m.seedHigh());
+            w.int64(m.seedLow());
+          },
+          r -> new SeedGrant(r.string("jobId"), r.int64("seedHigh"), r.int64("seedLow"))),
+      new MessageKind<>(25, CorrelationAsk.class,
+          (w, m) -> {
+            w.string("jobId", m.jobId());
+            w.int64(m.seq());
+            w.string("kind", m.kind());
+            w.intArray("dims", m.dims());
+            w.string("key", m.key());
+          },
+          r -> new CorrelationAsk(r.string("jobId"), r.int64("seq"), r.string("kind"),
+              r.intArray("dims"), r.string("key"))));
 
   static {
     check(ALL);

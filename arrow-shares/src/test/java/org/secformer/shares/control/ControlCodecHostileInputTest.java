@@ -161,7 +161,7 @@ class ControlCodecHostileInputTest {
 
   @Test
   void unregisteredClassIdsAreRefused() {
-    for (int id : new int[] {15, 21, 77, 16_000, Integer.MAX_VALUE}) {
+    for (int id : new int[] {15, 77, 16_000, Integer.MAX_VALUE}) {
       byte[] frame = Frames.frame(out -> {
         out.writeVarInt(id, true);
         Frames.string(out, "job");

@@ -28,7 +28,15 @@ final class Frames {
         new Ack("job-1", Long.MAX_VALUE),
         new ErrorMessage("job-1", ErrorCode.UNKNOWN_MODEL, "model bert-huge is not loaded"),
         new ErrorMessage(null, ErrorCode.UNAUTHORIZED, ""),
-        new ErrorMessage("job-🙂", ErrorCode.INTERNAL, "Fehler: Überlauf ∑ 🚀"));
+        new ErrorMessage("job-🙂", ErrorCode.INTERNAL, "Fehler: Überlauf ∑ 🚀"),
+        new JobEnd("job-1"),
+        new JobReport("job-1", 1, 3, 96, 42, 1L << 33, 1L << 33, 12345, 999_999_999L, Long.MAX_VALUE,
+            Map.of("mul", "1,16,16", "trunc", "2,8,8")),
+        new JobReport("job-2", 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of()),
+        new SeedRequest("job-1"),
+        new SeedGrant("job-1", Long.MIN_VALUE, -1L),
+        new CorrelationAsk("job-1", 7, "MATMUL_FIXED_B", new int[] {128, 768, 768}, "model/W"),
+        new CorrelationAsk("job-1", 0, "MUL_TRIPLE", new int[0], ""));
   }
 
   /** A frame built by hand: the version byte, then whatever {@code body} writes. */
