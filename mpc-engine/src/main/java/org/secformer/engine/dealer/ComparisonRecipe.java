@@ -7,7 +7,7 @@ import org.secformer.shares.ring.RingTensor;
 
 /**
  * Keys for the constant-round secure comparison (DReLU from a DCF; Boyle et al., "Function Secret Sharing
- * for Mixed-Mode and Fixed-Point Secure Computation", Eurocrypt 2021; SIGMA, PETS 2024). dims = [n, L]
+ * for Mixed-Mode and Fixed-Point Secure Computation", Eurocrypt 2021; SIGMA, PoPETs 2024). dims = [n, L]
  * with 2 <= L <= 64: the comparison works on x mod 2^L for |x| < 2^(L-1).
  *
  * <p>Steps at the dealer, per element:

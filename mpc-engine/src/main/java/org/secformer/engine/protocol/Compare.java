@@ -7,7 +7,7 @@ import org.secformer.shares.ring.RingTensor;
 /**
  * Constant-round secure comparison with a dealer-made distributed comparison function: DReLU of
  * Boyle et al., "Function Secret Sharing for Mixed-Mode and Fixed-Point Secure Computation",
- * Eurocrypt 2021 (Sec. 4, signed comparison via a DCF on the low bits), as in SIGMA (PETS 2024).
+ * Eurocrypt 2021 (signed comparison from a DCF on the low L-1 bits), as in SIGMA (PoPETs 2024).
  *
  * <p>LessThanZero of an arithmetic-shared x with |x| < 2^(L-1) (L chosen by the caller from the known
  * input range, default {@value #DEFAULT_BITS}):
