@@ -117,6 +117,11 @@ public final class CorrelationSource {
     return ahead.size();
   }
 
+  /** Keys for {@code n} secure comparisons of values mod 2^bits ({@link ComparisonRecipe}). */
+  public ComparisonRecipe.Key comparison(int n, int bits) {
+    return ComparisonRecipe.key(party, bits, next(CorrelationKind.COMPARISON, new int[] {n, bits}, ""));
+  }
+
   /** The generic form, for correlation kinds without a typed method. */
   public RingTensor[] next(CorrelationKind kind, int[] dims, String key) {
     if (trace != null) {

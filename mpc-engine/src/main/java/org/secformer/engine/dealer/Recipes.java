@@ -14,6 +14,7 @@ public final class Recipes {
     BY_KIND.put(CorrelationKind.MATMUL_FIXED_B, new MatmulTripleRecipe());
     BY_KIND.put(CorrelationKind.TRUNC_PAIR, new TruncPairRecipe());
     BY_KIND.put(CorrelationKind.SIN_COS, new SinCosRecipe());
+    BY_KIND.put(CorrelationKind.COMPARISON, new ComparisonRecipe());
   }
 
   private Recipes() {}
