@@ -14,7 +14,9 @@ public enum FrameType {
   /** A refusal or failure: {@link Wire#ERROR_PAYLOAD_LAYOUT}. The sender closes the link after it. */
   ERROR(4),
   /** Link set-up: the connecting side names the job; the accepting side answers with the same frame. */
-  HELLO(5);
+  HELLO(5),
+  /** One share batch as an Arrow IPC stream (org.secformer.shares.arrow.ShareIpc), in one frame. */
+  ARROW(6);
 
   private static final FrameType[] BY_CODE = new FrameType[256];
 

@@ -3,6 +3,7 @@ package org.secformer.engine.server;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.secformer.engine.tls.Role;
 
 /**
  * The configuration of one engine cluster as every member sees it: the workers of each party (worker k
@@ -10,6 +11,7 @@ import java.util.Map;
  * {@link EngineConfigLoader}.
  *
  * @param workers endpoints per role (P0, P1, DEALER), all lists of equal length
+ * @param p0PeerPorts for each worker of P0, the port where it listens for P1's links
  * @param tlsDir folder with ca.crt and role.crt/role.key files
  * @param maxFrameBytes largest frame accepted on any link
  * @param timeoutMillis how long a party waits for a peer, the dealer or a client before failing the job
@@ -18,6 +20,7 @@ import java.util.Map;
  */
 public record EngineConfig(
     Map<Role, List<Endpoint>> workers,
+    List<Integer> p0PeerPorts,
     Path tlsDir,
     int maxFrameBytes,
     long timeoutMillis,
@@ -32,13 +35,18 @@ public record EngineConfig(
     List<Endpoint> list = workers.get(role);
     if (worker < 0 || worker >= list.size()) {
       throw new IllegalArgumentException(
-          role.id() + " has " + list.size() + " workers, no worker " + worker);
+          role.commonName() + " has " + list.size() + " workers, no worker " + worker);
     }
     return list.get(worker);
   }
 
+  /** Where P1's worker {@code worker} reaches P0's worker for the job links. */
+  public Endpoint p0PeerEndpoint(int worker) {
+    return new Endpoint(endpoint(Role.P0, worker).host(), p0PeerPorts.get(worker));
+  }
+
   /** The same configuration with other endpoints (tests bind to port 0 and learn real ports). */
-  public EngineConfig withWorkers(Map<Role, List<Endpoint>> newWorkers) {
-    return new EngineConfig(newWorkers, tlsDir, maxFrameBytes, timeoutMillis, modelDir, fracBits);
+  public EngineConfig withWorkers(Map<Role, List<Endpoint>> newWorkers, List<Integer> newPeerPorts) {
+    return new EngineConfig(newWorkers, newPeerPorts, tlsDir, maxFrameBytes, timeoutMillis, modelDir, fracBits);
   }
 }

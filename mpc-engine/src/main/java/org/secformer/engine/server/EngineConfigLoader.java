@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.secformer.engine.tls.Role;
 
 /**
  * Reads an {@link EngineConfig}. Precedence: JVM system property > properties file > default; defaults
@@ -21,6 +22,8 @@ public final class EngineConfigLoader {
   public static final String P0_WORKERS = PREFIX + "p0.workers";
   public static final String P1_WORKERS = PREFIX + "p1.workers";
   public static final String DEALER_WORKERS = PREFIX + "dealer.workers";
+  /** Comma-separated ports where P0's workers listen for P1; default: each P0 worker's port + 1. */
+  public static final String P0_PEER_PORTS = PREFIX + "p0.peer.ports";
   public static final String TLS_DIR = PREFIX + "tls.dir";
   public static final String MAX_FRAME_BYTES = PREFIX + "max.frame.bytes";
   public static final String TIMEOUT_MS = PREFIX + "timeout.ms";
@@ -53,8 +56,20 @@ public final class EngineConfigLoader {
     for (Map.Entry<Role, List<Endpoint>> e : workers.entrySet()) {
       if (e.getValue().size() != n) {
         throw new IllegalArgumentException(
-            "every party needs the same number of workers: p0 has " + n + ", " + e.getKey().id()
+            "every party needs the same number of workers: p0 has " + n + ", " + e.getKey().commonName()
                 + " has " + e.getValue().size());
+      }
+    }
+    List<Integer> peerPorts = new ArrayList<>();
+    String explicit = value(file, P0_PEER_PORTS, null);
+    if (explicit == null) {
+      workers.get(Role.P0).forEach(e -> peerPorts.add(e.port() + 1));
+    } else {
+      for (String part : explicit.split(",")) {
+        peerPorts.add(Endpoint.parse("h:" + part.trim()).port());
+      }
+      if (peerPorts.size() != n) {
+        throw new IllegalArgumentException(P0_PEER_PORTS + " lists " + peerPorts.size() + " ports for " + n + " workers");
       }
     }
     Path tls = base.resolve(require(file, TLS_DIR));
@@ -62,7 +77,7 @@ public final class EngineConfigLoader {
     int maxFrame = intValue(file, MAX_FRAME_BYTES, DEFAULT_MAX_FRAME_BYTES, 1024, Integer.MAX_VALUE);
     long timeout = intValue(file, TIMEOUT_MS, (int) DEFAULT_TIMEOUT_MS, 100, Integer.MAX_VALUE);
     int fracBits = intValue(file, FRAC_BITS, DEFAULT_FRAC_BITS, 1, 40);
-    return new EngineConfig(workers, tls, maxFrame, timeout, models, fracBits);
+    return new EngineConfig(workers, peerPorts, tls, maxFrame, timeout, models, fracBits);
   }
 
   private static String value(Properties file, String key, String fallback) {

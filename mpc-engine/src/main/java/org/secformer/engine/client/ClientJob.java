@@ -1,0 +1,160 @@
+package org.secformer.engine.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.secformer.engine.MpcException;
+import org.secformer.engine.net.Inbound;
+import org.secformer.shares.Share;
+import org.secformer.shares.Sharing;
+import org.secformer.shares.arrow.ShareBatch;
+import org.secformer.shares.arrow.ShareIpc;
+import org.secformer.shares.control.ErrorCode;
+import org.secformer.shares.control.JobEnd;
+import org.secformer.shares.control.JobReport;
+import org.secformer.shares.control.JobStart;
+import org.secformer.shares.prg.Prg;
+import org.secformer.shares.ring.RingTensor;
+
+/**
+ * A running job seen from the client. Batches go round-robin to the worker pairs (each pair runs the
+ * job under its own id, {@code jobId/w<k>}); each batch's two shares go to the two parties of one pair,
+ * and the two output shares come back. Thread-safe; batches may be in flight concurrently.
+ */
+public final class ClientJob implements AutoCloseable {
+  private final JobStart spec;
+  private final List<PartyConnection[]> pairs;
+  private final Duration timeout;
+  private final AtomicLong nextSeq = new AtomicLong(1);
+  private final AtomicLong nextPair = new AtomicLong();
+  private final BufferAllocator allocator = new RootAllocator();
+  private final Prg prg = Prg.fromSystemRandom();
+  private boolean ended;
+
+  private ClientJob(JobStart spec, List<PartyConnection[]> pairs, Duration timeout) {
+    this.spec = spec;
+    this.pairs = pairs;
+    this.timeout = timeout;
+  }
+
+  static ClientJob start(JobStart spec, List<PartyConnection[]> pairs, Duration timeout) {
+    ClientJob job = new ClientJob(spec, pairs, timeout);
+    List<CompletableFuture<Inbound>> acks = new ArrayList<>();
+    long seq = job.nextSeq.getAndIncrement();
+    for (int k = 0; k < pairs.size(); k++) {
+      JobStart perPair = job.pairSpec(k);
+      acks.add(pairs.get(k)[0].sendControl(perPair.jobId(), seq, perPair));
+      acks.add(pairs.get(k)[1].sendControl(perPair.jobId(), seq, perPair));
+    }
+    for (CompletableFuture<Inbound> a : acks) {
+      job.await(a, "start of job " + spec.jobId());
+    }
+    return job;
+  }
+
+  private JobStart pairSpec(int k) {
+    return new JobStart(spec.jobId() + "/w" + k, spec.modelId(), spec.fracBits(), spec.computation(), spec.options());
+  }
+
+  /**
+   * Sends the two shares of one batch (row ids must be unique within it) and returns the future output
+   * shares of party 0 and party 1.
+   */
+  public CompletableFuture<ShareBatch[]> submit(ShareBatch share0, ShareBatch share1) {
+    if (share0.partyId() != 0 || share1.partyId() != 1) {
+      throw new IllegalArgumentException("submit takes party 0's share then party 1's share");
+    }
+    int k = (int) (nextPair.getAndIncrement() % pairs.size());
+    long seq = nextSeq.getAndIncrement();
+    String id = pairSpec(k).jobId();
+    ShareIpc ipc = new ShareIpc(allocator);
+    CompletableFuture<Inbound> r0 = pairs.get(k)[0].sendArrow(id, seq, ipc.toBytes(share0));
+    CompletableFuture<Inbound> r1 = pairs.get(k)[1].sendArrow(id, seq, ipc.toBytes(share1));
+    return r0.thenCombine(r1, (a, b) -> new ShareBatch[] {decode(a), decode(b)});
+  }
+
+  /** Convenience for a client that is both data owner and result receiver: share, run, reconstruct. */
+  public RingTensor run(long[] rowIds, RingTensor input) {
+    Share[] s;
+    synchronized (prg) {
+      s = Sharing.split(input, prg);
+    }
+    ShareBatch[] out = await(submit(
+        new ShareBatch(spec.modelId(), 0, spec.fracBits(), rowIds, s[0].tensor()),
+        new ShareBatch(spec.modelId(), 1, spec.fracBits(), rowIds, s[1].tensor())), "batch of job " + spec.jobId());
+    return reconstruct(out);
+  }
+
+  /** The result receiver's step: both output shares to the plaintext tensor. */
+  public static RingTensor reconstruct(ShareBatch[] out) {
+    return Sharing.reconstruct(new Share(0, out[0].payload()), new Share(1, out[1].payload()));
+  }
+
+  /** Ends the job everywhere and returns every party worker's report (P0 then P1, per pair). */
+  public List<JobReport> end() {
+    List<CompletableFuture<Inbound>> answers = new ArrayList<>();
+    long seq = nextSeq.getAndIncrement();
+    for (int k = 0; k < pairs.size(); k++) {
+      String id = pairSpec(k).jobId();
+      answers.add(pairs.get(k)[0].sendControl(id, seq, new JobEnd(id)));
+      answers.add(pairs.get(k)[1].sendControl(id, seq, new JobEnd(id)));
+    }
+    List<JobReport> reports = new ArrayList<>();
+    for (CompletableFuture<Inbound> a : answers) {
+      Inbound in = await(a, "end of job " + spec.jobId());
+      if (in instanceof Inbound.Control c && c.message() instanceof JobReport r) {
+        reports.add(r);
+      } else {
+        throw new MpcException(ErrorCode.MALFORMED_FRAME, "expected a job report, got " + in);
+      }
+    }
+    ended = true;
+    allocator.close();
+    return reports;
+  }
+
+  public Map<String, String> options() {
+    return spec.options();
+  }
+
+  private ShareBatch decode(Inbound in) {
+    if (!(in instanceof Inbound.Arrow a)) {
+      throw new MpcException(ErrorCode.MALFORMED_FRAME, "expected an output batch, got " + in);
+    }
+    return new ShareIpc(allocator).fromBytes(a.ipc());
+  }
+
+  private <T> T await(CompletableFuture<T> f, String what) {
+    try {
+      return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new MpcException(ErrorCode.TIMEOUT, what + ": no answer within " + timeout);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      throw c instanceof MpcException m ? new MpcException(m.code(), what + " failed: " + m.getMessage(), m)
+          : new MpcException(ErrorCode.INTERNAL, what + " failed: " + c, c);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MpcException(ErrorCode.INTERNAL, "interrupted during " + what, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!ended) {
+      try {
+        end();
+      } catch (MpcException ignored) {
+        allocator.close();
+      }
+    }
+  }
+}

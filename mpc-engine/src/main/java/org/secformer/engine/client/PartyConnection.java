@@ -1,0 +1,106 @@
+package org.secformer.engine.client;
+
+import io.netty.channel.EventLoopGroup;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.secformer.engine.MpcException;
+import org.secformer.engine.net.Inbound;
+import org.secformer.engine.net.NetOptions;
+import org.secformer.engine.net.Session;
+import org.secformer.engine.net.SessionClient;
+import org.secformer.engine.net.SessionHandler;
+import org.secformer.engine.server.Endpoint;
+import org.secformer.engine.tls.Role;
+import org.secformer.engine.tls.SslContexts;
+import org.secformer.engine.tls.TlsConfig;
+import org.secformer.shares.control.ControlMessage;
+import org.secformer.shares.control.ErrorCode;
+
+/**
+ * The client's TLS link to one worker of one computing party. Every request carries a sequence number
+ * unique on the link, and its answer (control message, Arrow batch or error) completes the matching
+ * future; if the link drops, every pending request fails at once with PEER_UNAVAILABLE.
+ */
+final class PartyConnection implements SessionHandler, AutoCloseable {
+  private final Role party;
+  private final ConcurrentHashMap<Long, CompletableFuture<Inbound>> pending = new ConcurrentHashMap<>();
+  private volatile MpcException closed;
+  private Session session;
+
+  private PartyConnection(Role party) {
+    this.party = party;
+  }
+
+  static PartyConnection open(EventLoopGroup group, TlsConfig tls, Role party, Endpoint at, NetOptions options) {
+    PartyConnection c = new PartyConnection(party);
+    c.session = SessionClient.connect(group, SslContexts.client(tls), at.host(), at.port(), Set.of(party),
+        "client -> " + party, options, c);
+    return c;
+  }
+
+  CompletableFuture<Inbound> sendControl(String jobId, long seq, ControlMessage m) {
+    CompletableFuture<Inbound> f = expect(seq);
+    try {
+      session.sendControl(jobId, seq, m);
+    } catch (MpcException e) {
+      pending.remove(seq);
+      f.completeExceptionally(e);
+    }
+    return f;
+  }
+
+  CompletableFuture<Inbound> sendArrow(String jobId, long seq, byte[] ipc) {
+    CompletableFuture<Inbound> f = expect(seq);
+    try {
+      session.sendArrow(jobId, seq, ipc);
+    } catch (MpcException e) {
+      pending.remove(seq);
+      f.completeExceptionally(e);
+    }
+    return f;
+  }
+
+  private CompletableFuture<Inbound> expect(long seq) {
+    CompletableFuture<Inbound> f = new CompletableFuture<>();
+    if (closed != null) {
+      f.completeExceptionally(closed);
+      return f;
+    }
+    if (pending.putIfAbsent(seq, f) != null) {
+      throw new IllegalStateException("request #" + seq + " to " + party + " is already pending");
+    }
+    return f;
+  }
+
+  @Override
+  public void onMessage(Session s, Inbound in) {
+    CompletableFuture<Inbound> f = pending.remove(in.seq());
+    if (f == null) {
+      fail(new MpcException(ErrorCode.MALFORMED_FRAME, party + " answered request #" + in.seq() + " that is not pending"));
+    } else if (in instanceof Inbound.Error e) {
+      f.completeExceptionally(e.error());
+    } else {
+      f.complete(in);
+    }
+  }
+
+  @Override
+  public void onClose(Session s, Throwable reason) {
+    fail(new MpcException(ErrorCode.PEER_UNAVAILABLE, "the link to " + party + " closed"
+        + (reason == null ? "" : ": " + reason.getMessage())));
+  }
+
+  private void fail(MpcException e) {
+    if (closed == null) {
+      closed = e;
+    }
+    pending.values().forEach(f -> f.completeExceptionally(e));
+    pending.clear();
+  }
+
+  @Override
+  public void close() {
+    session.close();
+  }
+}

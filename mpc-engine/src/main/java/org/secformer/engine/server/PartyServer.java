@@ -1,0 +1,192 @@
+package org.secformer.engine.server;
+
+import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.secformer.engine.MpcException;
+import org.secformer.engine.model.ModelStore;
+import org.secformer.engine.net.Inbound;
+import org.secformer.engine.net.NetOptions;
+import org.secformer.engine.net.PeerServer;
+import org.secformer.engine.net.Session;
+import org.secformer.engine.net.SessionHandler;
+import org.secformer.engine.net.SessionServer;
+import org.secformer.engine.tls.Role;
+import org.secformer.engine.tls.SslContexts;
+import org.secformer.engine.tls.TlsConfig;
+import org.secformer.shares.control.ControlMessage;
+import org.secformer.shares.control.ErrorCode;
+import org.secformer.shares.control.JobEnd;
+import org.secformer.shares.control.JobStart;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker of a computing party (P0 or P1), a long-running server for many jobs. It listens for
+ * clients on its endpoint; worker k of P0 also listens for worker k of P1 on its peer port.
+ * Each job gets its own TLS links to the peer and to the dealer and a single thread, so its batches run
+ * in the order the client sent them, which is the same order at both parties.
+ */
+public final class PartyServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PartyServer.class);
+
+  private final Role role;
+  private final int worker;
+  private final EngineConfig config;
+  private final TlsConfig tls;
+  private final NetOptions options;
+  private final EventLoopGroup group;
+  private final ModelStore models;
+  private final BufferAllocator allocator = new RootAllocator();
+  private final Map<String, ServedJob> jobs = new ConcurrentHashMap<>();
+  private SessionServer clients;
+  private PeerServer peers;
+
+  private PartyServer(Role role, int worker, EngineConfig config, TlsConfig tls, NetOptions options, EventLoopGroup group) {
+    this.role = role;
+    this.worker = worker;
+    this.config = config;
+    this.tls = tls;
+    this.options = options;
+    this.group = group;
+    this.models = new ModelStore(config.modelDir(), role.party());
+  }
+
+  /** Starts worker {@code worker} of {@code role} at the endpoint the configuration gives it. */
+  public static PartyServer start(Role role, int worker, EngineConfig config, TlsConfig tls, EventLoopGroup group) {
+    NetOptions options = NetOptions.defaults()
+        .withMaxFrameBytes(config.maxFrameBytes())
+        .withExchangeTimeout(Duration.ofMillis(config.timeoutMillis()));
+    PartyServer s = new PartyServer(role, worker, config, tls, options, group);
+    Endpoint me = config.endpoint(role, worker);
+    if (role == Role.P0) {
+      s.peers = PeerServer.start(group, tls, me.host(), config.p0PeerEndpoint(worker).port(), options);
+    }
+    s.clients = SessionServer.start(group, SslContexts.server(tls), Set.of(Role.CLIENT),
+        role + " client port", me.host(), me.port(), options, s::newClientLink);
+    LOG.info("{} worker {} serving clients on {}:{}{}", role, worker, me.host(), s.clients.port(),
+        s.peers == null ? "" : ", peer link on port " + s.peers.port());
+    return s;
+  }
+
+  public int clientPort() {
+    return clients.port();
+  }
+
+  /** P0's port for P1's links (P0 only). */
+  public int peerPort() {
+    if (peers == null) {
+      throw new IllegalStateException(role + " does not listen for peer links");
+    }
+    return peers.port();
+  }
+
+  public int activeJobs() {
+    return jobs.size();
+  }
+
+  Role role() {
+    return role;
+  }
+
+  int worker() {
+    return worker;
+  }
+
+  EngineConfig config() {
+    return config;
+  }
+
+  TlsConfig tls() {
+    return tls;
+  }
+
+  NetOptions options() {
+    return options;
+  }
+
+  EventLoopGroup group() {
+    return group;
+  }
+
+  ModelStore models() {
+    return models;
+  }
+
+  BufferAllocator allocator() {
+    return allocator;
+  }
+
+  PeerServer peers() {
+    return peers;
+  }
+
+  private SessionHandler newClientLink() {
+    return new ClientLink();
+  }
+
+  /** A client's connection: its jobs end when it goes away. */
+  private final class ClientLink implements SessionHandler {
+    private final Set<String> owned = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void onMessage(Session s, Inbound in) {
+      if (in instanceof Inbound.Control c && c.message() instanceof JobStart start) {
+        if (jobs.containsKey(start.jobId())) {
+          s.sendError(start.jobId(), c.seq(), ErrorCode.BAD_REQUEST, "job " + start.jobId() + " is already running");
+          return;
+        }
+        ServedJob job = new ServedJob(PartyServer.this, start, s, () -> {
+          jobs.remove(start.jobId());
+          owned.remove(start.jobId());
+        });
+        jobs.put(start.jobId(), job);
+        owned.add(start.jobId());
+        job.start(c.seq());
+        return;
+      }
+      ServedJob job = jobs.get(in.jobId());
+      if (job == null || !owned.contains(in.jobId())) {
+        s.sendError(in.jobId(), in.seq(), ErrorCode.UNKNOWN_JOB, role + " has no job '" + in.jobId() + "' for this client");
+        return;
+      }
+      if (in instanceof Inbound.Arrow a) {
+        job.submit(a.seq(), a.ipc());
+      } else if (in instanceof Inbound.Control c && c.message() instanceof JobEnd) {
+        job.end(c.seq());
+      } else if (in instanceof Inbound.Error e) {
+        job.abort(e.error());
+      } else {
+        ControlMessage m = in instanceof Inbound.Control c ? c.message() : null;
+        s.sendError(in.jobId(), in.seq(), ErrorCode.BAD_REQUEST,
+            role + " does not take " + (m == null ? in.getClass().getSimpleName() : m.getClass().getSimpleName()) + " from a client");
+      }
+    }
+
+    @Override
+    public void onClose(Session s, Throwable reason) {
+      for (String id : owned) {
+        ServedJob job = jobs.get(id);
+        if (job != null) {
+          job.abort(new MpcException(ErrorCode.PEER_UNAVAILABLE, "the client of job " + id + " disconnected"));
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    jobs.values().forEach(j -> j.abort(new MpcException(ErrorCode.PEER_UNAVAILABLE, role + " is shutting down")));
+    if (clients != null) {
+      clients.close();
+    }
+    if (peers != null) {
+      peers.close();
+    }
+    allocator.close();
+  }
+}
