@@ -1,0 +1,105 @@
+package org.secformer.engine.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.secformer.engine.tls.Role;
+
+/**
+ * Starts the dealer, P0 and P1 as separate JVMs running {@code engine serve}, each with its own log
+ * file, and waits until each prints that it is ready. Used by the demo and by tests that need real
+ * process boundaries.
+ */
+public final class EngineProcesses implements AutoCloseable {
+  /** JVM flags every engine process needs: Arrow reads buffers through java.nio internals. */
+  public static final List<String> JVM_FLAGS = List.of(
+      "--add-opens=java.base/java.nio=ALL-UNNAMED",
+      "-Dio.netty.tryReflectionSetAccessible=true",
+      "-Dlog4j2.configurationFile=secformer-engine-log4j2.xml",
+      "-Xmx1g");
+
+  private final List<Process> processes = new ArrayList<>();
+
+  private EngineProcesses() {}
+
+  public static EngineProcesses start(Path confFile, Path logDir, long readyTimeoutMillis) throws IOException {
+    Files.createDirectories(logDir);
+    EngineProcesses p = new EngineProcesses();
+    try {
+      for (Role role : List.of(Role.DEALER, Role.P0, Role.P1)) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(JVM_FLAGS);
+        cmd.add("-cp");
+        cmd.add(classPath());
+        cmd.add(EngineMain.class.getName());
+        cmd.addAll(List.of("serve", "--role", role.commonName(), "--conf", confFile.toString()));
+        Path log = logDir.resolve(role.commonName() + ".log");
+        Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        p.processes.add(proc);
+        awaitReady(proc, log, role, readyTimeoutMillis);
+      }
+      return p;
+    } catch (IOException | RuntimeException e) {
+      p.close();
+      throw e;
+    }
+  }
+
+  /** The classpath of this JVM (surefire runs tests from a manifest-only jar and publishes the real one). */
+  static String classPath() {
+    String surefire = System.getProperty("surefire.test.class.path");
+    return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+  }
+
+  private static void awaitReady(Process proc, Path log, Role role, long timeoutMillis) throws IOException {
+    long end = System.nanoTime() + timeoutMillis * 1_000_000;
+    while (System.nanoTime() < end) {
+      String text = Files.exists(log) ? Files.readString(log) : "";
+      if (text.contains(role + " ready")) {
+        return;
+      }
+      if (!proc.isAlive()) {
+        throw new IllegalStateException(role + " engine exited with code " + proc.exitValue() + "; its log "
+            + log + " ends with:\n" + tail(text));
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for " + role, e);
+      }
+    }
+    throw new IllegalStateException(role + " engine did not get ready within " + timeoutMillis + " ms; see " + log);
+  }
+
+  private static String tail(String text) {
+    String[] lines = text.split("\n");
+    return String.join("\n", java.util.Arrays.asList(lines).subList(Math.max(0, lines.length - 15), lines.length));
+  }
+
+  /** The process of {@code role} (dealer, p0 or p1 in start order). */
+  public Process process(Role role) {
+    return processes.get(List.of(Role.DEALER, Role.P0, Role.P1).indexOf(role));
+  }
+
+  @Override
+  public void close() {
+    for (Process proc : processes) {
+      proc.destroy();
+    }
+    for (Process proc : processes) {
+      try {
+        if (!proc.waitFor(10, TimeUnit.SECONDS)) {
+          proc.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        proc.destroyForcibly();
+      }
+    }
+  }
+}
