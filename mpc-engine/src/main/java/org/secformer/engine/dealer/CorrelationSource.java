@@ -112,6 +112,14 @@ public final class CorrelationSource {
     }
   }
 
+  /**
+   * Drops prefetched correlations that will not be used (e.g. the next batch has another shape). Their
+   * sequence numbers stay consumed; the other party drops the same ones, since both see the same batches.
+   */
+  public void discardPrefetched() {
+    ahead.clear();
+  }
+
   /** Correlations prefetched and not yet used. */
   public int prefetched() {
     return ahead.size();

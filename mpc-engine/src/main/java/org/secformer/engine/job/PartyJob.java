@@ -9,8 +9,10 @@ import org.secformer.shares.ring.RingTensor;
 
 /**
  * One job at one computing party: runs batches in order on the job's context. The first batch of a shape
- * is traced; each later batch of the same shape prefetches its whole correlation plan from the dealer
- * before the online phase starts, so the dealer works while the parties exchange openings.
+ * is traced; after each batch the plan of the next one (assumed to have the same shape) is requested from
+ * the dealer at once, so the dealer's work and transfers overlap the wait for the client's next batch and
+ * the online phase. A batch of another shape drops the prefetched plan (both parties drop the same one,
+ * since they see the same batches) and is traced afresh. At most one batch of material is held ahead.
  */
 public final class PartyJob {
   private final String jobId;
@@ -36,20 +38,21 @@ public final class PartyJob {
   public synchronized RingTensor runBatch(RingTensor inputShare) {
     long t0 = System.nanoTime();
     CorrelationSource dealer = ctx.dealer();
-    boolean first = tracedShape == null;
-    boolean samePlan = !first && Arrays.equals(tracedShape, inputShare.shape()) && plan != null;
-    if (first) {
+    boolean traced = tracedShape != null && Arrays.equals(tracedShape, inputShare.shape());
+    if (!traced) {
+      dealer.discardPrefetched();
       dealer.startTrace();
-    } else if (samePlan) {
+    } else if (dealer.prefetched() == 0) {
       dealer.prefetch(plan);
     }
     RingTensor out = computation.apply(ctx, inputShare);
-    if (first) {
+    if (!traced) {
       tracedShape = inputShare.shape();
-      // the first batch also opened the weight masks; its trace holds exactly one batch's plan only
-      // when nothing per-job was drawn from the dealer, which holds for the seeded weight masks
+      // weight masks come from the parties' own seeds, not from dealer requests, so the trace of the
+      // first batch is exactly the plan of any later batch of this shape
       plan = dealer.stopTrace();
     }
+    dealer.prefetch(plan);
     batches++;
     rows += inputShare.dim(0);
     secureNanos += System.nanoTime() - t0;
