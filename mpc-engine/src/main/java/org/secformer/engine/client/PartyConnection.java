@@ -40,28 +40,15 @@ final class PartyConnection implements SessionHandler, AutoCloseable {
   }
 
   CompletableFuture<Inbound> sendControl(String jobId, long seq, ControlMessage m) {
-    CompletableFuture<Inbound> f = expect(seq);
-    try {
-      session.sendControl(jobId, seq, m);
-    } catch (MpcException e) {
-      pending.remove(seq);
-      f.completeExceptionally(e);
-    }
-    return f;
+    return request(seq, () -> session.sendControl(jobId, seq, m));
   }
 
   CompletableFuture<Inbound> sendArrow(String jobId, long seq, byte[] ipc) {
-    CompletableFuture<Inbound> f = expect(seq);
-    try {
-      session.sendArrow(jobId, seq, ipc);
-    } catch (MpcException e) {
-      pending.remove(seq);
-      f.completeExceptionally(e);
-    }
-    return f;
+    return request(seq, () -> session.sendArrow(jobId, seq, ipc));
   }
 
-  private CompletableFuture<Inbound> expect(long seq) {
+  /** Registers the answer's future before sending, so a fast answer cannot arrive unmatched. */
+  private CompletableFuture<Inbound> request(long seq, Runnable send) {
     CompletableFuture<Inbound> f = new CompletableFuture<>();
     if (closed != null) {
       f.completeExceptionally(closed);
@@ -69,6 +56,12 @@ final class PartyConnection implements SessionHandler, AutoCloseable {
     }
     if (pending.putIfAbsent(seq, f) != null) {
       throw new IllegalStateException("request #" + seq + " to " + party + " is already pending");
+    }
+    try {
+      send.run();
+    } catch (MpcException e) {
+      pending.remove(seq);
+      f.completeExceptionally(e);
     }
     return f;
   }

@@ -11,7 +11,7 @@ import org.secformer.shares.ring.RingTensor;
  * stream, so it is the same mask for every batch of the job: the parties open W - B once and afterwards
  * only X - A travels (see {@code MaskedWeight} for the security argument).
  */
-final class MatmulTripleRecipe implements CorrelationRecipe {
+final class MatmulTripleRecipe extends CorrectedForPartyOne {
   @Override
   public RingTensor[][] deal(PartyStreams p0, PartyStreams p1, CorrelationRequest req) {
     RingTensor[] m0 = expand(0, p0, req);
@@ -21,18 +21,14 @@ final class MatmulTripleRecipe implements CorrelationRecipe {
     return new RingTensor[][] {{}, {c.subInPlace(m0[2])}};
   }
 
+
   @Override
-  public boolean needsDealer(int party) {
-    return party == 1;
+  int corrections() {
+    return 1;
   }
 
   @Override
-  public RingTensor[] assemble(int party, PartyStreams mine, CorrelationRequest req, RingTensor[] corrections) {
-    RingTensor[] own = expand(party, mine, req);
-    return party == 0 ? own : new RingTensor[] {own[0], own[1], Recipes.single(corrections, req)};
-  }
-
-  private static RingTensor[] expand(int party, PartyStreams s, CorrelationRequest req) {
+  RingTensor[] expand(int party, PartyStreams s, CorrelationRequest req) {
     int m = req.dim(0), k = req.dim(1), n = req.dim(2);
     boolean fixedB = req.kind() == CorrelationKind.MATMUL_FIXED_B;
     if (fixedB && req.key().isEmpty()) {

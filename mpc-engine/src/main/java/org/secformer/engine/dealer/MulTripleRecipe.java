@@ -9,7 +9,7 @@ import org.secformer.shares.ring.RingTensor;
  * <p>P0 draws a0, b0, c0 from its stream; P1 draws a1, b1 and receives c1 = (a0+a1)(b0+b1) - c0: the
  * dealer sends n words per triple instead of 3n per party.
  */
-final class MulTripleRecipe implements CorrelationRecipe {
+final class MulTripleRecipe extends CorrectedForPartyOne {
   @Override
   public RingTensor[][] deal(PartyStreams p0, PartyStreams p1, CorrelationRequest req) {
     int n = req.dim(0);
@@ -19,18 +19,14 @@ final class MulTripleRecipe implements CorrelationRecipe {
     return new RingTensor[][] {{}, {c.subInPlace(m0[2]).reshape(n)}};
   }
 
+
   @Override
-  public boolean needsDealer(int party) {
-    return party == 1;
+  int corrections() {
+    return 1;
   }
 
   @Override
-  public RingTensor[] assemble(int party, PartyStreams mine, CorrelationRequest req, RingTensor[] corrections) {
-    RingTensor[] own = expand(party, mine, req);
-    return party == 0 ? own : new RingTensor[] {own[0], own[1], Recipes.single(corrections, req)};
-  }
-
-  private static RingTensor[] expand(int party, PartyStreams s, CorrelationRequest req) {
+  RingTensor[] expand(int party, PartyStreams s, CorrelationRequest req) {
     int n = req.dim(0);
     Prg prg = s.forRequest(req.seq());
     RingTensor a = prg.uniform(n);

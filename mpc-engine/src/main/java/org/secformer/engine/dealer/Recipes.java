@@ -27,11 +27,6 @@ public final class Recipes {
     return r;
   }
 
-  static RingTensor single(RingTensor[] corrections, CorrelationRequest req) {
-    requireCount(corrections, 1, req);
-    return corrections[0];
-  }
-
   static void requireCount(RingTensor[] corrections, int expected, CorrelationRequest req) {
     if (corrections == null || corrections.length != expected) {
       throw new IllegalStateException(

@@ -13,7 +13,7 @@ import org.secformer.shares.ring.RingTensor;
  * (phase - t) mod 2^L, which is uniform and so hides the phase; 2^L divides 2^64, so reducing each share
  * mod 2^L is exact (design notes, "Pitfalls in the reference code").
  */
-final class SinCosRecipe implements CorrelationRecipe {
+final class SinCosRecipe extends CorrectedForPartyOne {
   @Override
   public RingTensor[][] deal(PartyStreams p0, PartyStreams p1, CorrelationRequest req) {
     int n = req.dim(0), phaseBits = req.dim(1), terms = req.dim(2);
@@ -37,20 +37,6 @@ final class SinCosRecipe implements CorrelationRecipe {
     return new RingTensor[][] {{}, {RingTensor.of(sin, terms, n), RingTensor.of(cos, terms, n)}};
   }
 
-  @Override
-  public boolean needsDealer(int party) {
-    return party == 1;
-  }
-
-  @Override
-  public RingTensor[] assemble(int party, PartyStreams mine, CorrelationRequest req, RingTensor[] corrections) {
-    RingTensor[] own = expand(party, mine, req);
-    if (party == 0) {
-      return own;
-    }
-    Recipes.requireCount(corrections, 2, req);
-    return new RingTensor[] {own[0], corrections[0], corrections[1]};
-  }
 
   static long mask(int phaseBits) {
     if (phaseBits < 1 || phaseBits > 62) {
@@ -59,7 +45,13 @@ final class SinCosRecipe implements CorrelationRecipe {
     return (1L << phaseBits) - 1;
   }
 
-  private static RingTensor[] expand(int party, PartyStreams s, CorrelationRequest req) {
+  @Override
+  int corrections() {
+    return 2;
+  }
+
+  @Override
+  RingTensor[] expand(int party, PartyStreams s, CorrelationRequest req) {
     int n = req.dim(0), terms = req.dim(2);
     long mask = mask(req.dim(1));
     Prg prg = s.forRequest(req.seq());

@@ -7,7 +7,7 @@ import org.secformer.shares.ring.RingTensor;
  * Truncation pair. dims = [n, f]. Material: [r, r >>> f, msb(r)], each [n], r uniform in Z_2^64; the
  * last two as integers in the ring. Used by {@code Truncation}.
  */
-final class TruncPairRecipe implements CorrelationRecipe {
+final class TruncPairRecipe extends CorrectedForPartyOne {
   @Override
   public RingTensor[][] deal(PartyStreams p0, PartyStreams p1, CorrelationRequest req) {
     int f = req.dim(1);
@@ -23,22 +23,14 @@ final class TruncPairRecipe implements CorrelationRecipe {
     return new RingTensor[][] {{}, {RingTensor.of(hi, hi.length), RingTensor.of(msb, msb.length)}};
   }
 
+
   @Override
-  public boolean needsDealer(int party) {
-    return party == 1;
+  int corrections() {
+    return 2;
   }
 
   @Override
-  public RingTensor[] assemble(int party, PartyStreams mine, CorrelationRequest req, RingTensor[] corrections) {
-    RingTensor[] own = expand(party, mine, req);
-    if (party == 0) {
-      return own;
-    }
-    Recipes.requireCount(corrections, 2, req);
-    return new RingTensor[] {own[0], corrections[0], corrections[1]};
-  }
-
-  private static RingTensor[] expand(int party, PartyStreams s, CorrelationRequest req) {
+  RingTensor[] expand(int party, PartyStreams s, CorrelationRequest req) {
     int n = req.dim(0);
     if (req.dim(1) < 1 || req.dim(1) > 62) {
       throw new IllegalArgumentException("truncation by " + req.dim(1) + " bits is not supported");
