@@ -23,8 +23,8 @@ import org.secformer.shares.ring.RingTensor;
  *       reduces mod 2^L (exact: 2^L divides 2^64), giving shares of p = C x mod 2^L, which represents
  *       z / 20 = x / (20 sqrt 2) in units of 2^-L (x in fixed point with f bits: x = X / 2^f). No
  *       truncation is needed, since C X is already an integer; the only deviation is the rounding of C,
- *       a relative frequency error of at most 1/(2C) (1.6e-9 for L = 48, f = 16), i.e. a phase error below
- *       2 pi 7 (2.5/20) 1.6e-9 = 9e-9 rad on the middle segment;
+ *       a relative frequency error of at most 1/(2C) = 3.3e-9 for L = 48, f = 16 (C = 151850025, actually
+ *       7.9e-12), i.e. a phase error below 2 pi 7 (2.5/20) 3.3e-9 = 1.8e-8 rad on the middle segment;
  *   <li>the dealer's SIN_COS correlation gives t uniform in Z_2^L (shares mod 2^L) and shares of
  *       sin(2 pi j t / 2^L), cos(2 pi j t / 2^L), j = 1..K, in fixed point with {@link #sinCosBits} bits;
  *   <li>open d = (p - t) mod 2^L; t is uniform on Z_2^L and independent of everything else, so d is uniform
@@ -36,7 +36,7 @@ import org.secformer.shares.ring.RingTensor;
  * </ol>
  * L = {@value #PHASE_BITS}: the opened word is 8 bytes whatever L is, d is uniform for every L, and
  * L <= 53 keeps d and j d mod 2^L exact in a double; L - f >= 24 keeps the frequency error negligible
- * (for L = 32 it would be ~1e-5 relative, ~1e-3 of erf with these beta).
+ * (for L = 32, C = 2317 is off by 2e-5 relative, up to 1.3e-3 of erf with the minimax beta).
  *
  * <p>Protocol, for n elements (4 rounds):
  * <ol>
