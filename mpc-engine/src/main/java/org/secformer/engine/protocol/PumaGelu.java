@@ -22,8 +22,10 @@ import org.secformer.shares.ring.RingTensor;
  *   <li>[x < -4], [x < -1.95], [x <= 3] (one comparison key of 3n elements) and the product x x, in one
  *       round ({@link BatchedRound});
  *   <li>truncation: x^2;
- *   <li>x^2 x and x^2 x^2 (one {@link BeaverMul} of 2n); 4. truncation: x^3, x^4;
- *   <li>x^2 x^4; 6. truncation: x^6;
+ *   <li>x^2 x and x^2 x^2 (one {@link BeaverMul} of 2n);
+ *   <li>truncation: x^3, x^4;
+ *   <li>x^2 x^4;
+ *   <li>truncation: x^6;
  *   <li>locally poly0 and poly1 with f + {@value #COEF_BITS} fractional bits; z0 poly0, z1 poly1, z2 x by
  *       one {@link BeaverMul} of 3n (0/1 bits: exact, and exactly 0 where a power overflowed);
  *   <li>truncation of z0 poly0 + z1 poly1 by {@value #COEF_BITS} bits, plus z2 x.
