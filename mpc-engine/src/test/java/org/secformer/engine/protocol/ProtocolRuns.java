@@ -1,0 +1,63 @@
+package org.secformer.engine.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.function.Function;
+import org.secformer.engine.Simulation;
+import org.secformer.engine.comm.CommStats;
+import org.secformer.shares.Share;
+import org.secformer.shares.Sharing;
+import org.secformer.shares.fxp.FixedPoint;
+import org.secformer.shares.ring.RingTensor;
+
+/** Runs a protocol at both parties on shared fixed-point input, checking measured traffic == declared cost. */
+final class ProtocolRuns {
+  static final FixedPoint FXP = FixedPoint.defaults();
+
+  private ProtocolRuns() {}
+
+  /** What one checked run measured at each party (equal to the declared cost, or the run failed). */
+  record Measured(double[] values, CommStats.Snapshot p0, CommStats.Snapshot p1) {}
+
+  /** Encodes and shares xs, runs body at both parties, checks the traffic, decodes the result. */
+  static Measured run(double[] xs, Cost declared, Function<MpcContext, Function<RingTensor, RingTensor>> body) {
+    Share[] shares = Sharing.split(FXP.encode(xs, xs.length));
+    CommStats.Snapshot[] used = new CommStats.Snapshot[2];
+    Simulation.Run<RingTensor> run = Simulation.run(ctx -> {
+      CommStats.Snapshot before = ctx.stats().snapshot();
+      RingTensor out = body.apply(ctx).apply(shares[ctx.party()].tensor());
+      CommStats.Snapshot u = ctx.stats().snapshot().minus(before);
+      used[ctx.party()] = u;
+      assertEquals(declared.rounds(), u.rounds(), "rounds at party " + ctx.party());
+      assertEquals(declared.bytesSent(), u.bytesSent(), "bytes sent by party " + ctx.party());
+      assertEquals(declared.bytesSent(), u.bytesReceived(), "bytes received by party " + ctx.party());
+      assertEquals(declared.dealerBytes(ctx.party()), u.dealerBytes(), "dealer bytes to party " + ctx.party());
+      return out;
+    });
+    RingTensor z = Sharing.reconstruct(new Share(0, run.result(0)), new Share(1, run.result(1)));
+    return new Measured(FXP.decode(z), used[0], used[1]);
+  }
+
+  /** The dense grid -8, -7.99, ..., 8 (1601 points). */
+  static double[] grid() {
+    double[] g = new double[1601];
+    for (int i = 0; i < g.length; i++) {
+      g[i] = (i - 800) / 100.0;
+    }
+    return g;
+  }
+
+  static double[] concat(double[]... parts) {
+    int n = 0;
+    for (double[] p : parts) {
+      n += p.length;
+    }
+    double[] out = new double[n];
+    int at = 0;
+    for (double[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
+  }
+}
