@@ -549,6 +549,9 @@ public final class Goldschmidt {
     if (!(v < 0x1p62)) {
       throw new IllegalArgumentException(what + " constant overflows for range [" + cfg.lo() + ", " + cfg.hi() + "]");
     }
+    if (v == 0) {
+      return 0; // beta = 0 for a one-point range: exact
+    }
     if (v < Math.scalb(1.0, MIN_CONSTANT_BITS)) {
       throw new IllegalArgumentException(what + " constant keeps fewer than " + MIN_CONSTANT_BITS
           + " bits for range [" + cfg.lo() + ", " + cfg.hi() + "] at " + cfg.inBits() + "/" + cfg.outBits()
