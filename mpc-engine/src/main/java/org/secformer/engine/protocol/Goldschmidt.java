@@ -86,6 +86,16 @@ public final class Goldschmidt {
     RSQRT
   }
 
+  /**
+   * The first factor y1 = alpha - beta v' (same cost either way): the plain Goldschmidt step from y0 = 1
+   * (y1 = 2 - v' for 1/d, (3 - v')/2 for 1/sqrt, as the authors' loops), or the minimax line over the
+   * start range.
+   */
+  public enum Start {
+    STANDARD,
+    MINIMAX
+  }
+
   /** How the input is brought into the convergence range. */
   public enum Deflation {
     /** One public power of two from the declared range. */
@@ -105,6 +115,7 @@ public final class Goldschmidt {
    * @param inBits fractional bits of the input
    * @param outBits fractional bits of the output
    * @param outScale a public factor applied to the result (folded into constants, free)
+   * @param start the first factor
    */
   public record Config(
       double lo,
@@ -114,7 +125,8 @@ public final class Goldschmidt {
       int binBits,
       int inBits,
       int outBits,
-      double outScale) {
+      double outScale,
+      Start start) {
     public Config {
       if (!(lo > 0) || !(hi >= lo) || Double.isInfinite(hi)) {
         throw new IllegalArgumentException("Goldschmidt needs 0 < lo <= hi, got [" + lo + ", " + hi + "]");
@@ -134,6 +146,14 @@ public final class Goldschmidt {
       if (!(outScale > 0) || Double.isInfinite(outScale)) {
         throw new IllegalArgumentException("outScale must be positive, got " + outScale);
       }
+      if (start == null) {
+        throw new IllegalArgumentException("start missing");
+      }
+    }
+
+    public Config(double lo, double hi, Deflation deflation, int iterations, int binBits, int inBits, int outBits,
+        double outScale) {
+      this(lo, hi, deflation, iterations, binBits, inBits, outBits, outScale, Start.MINIMAX);
     }
 
     /** Secure deflation, 3 factors, 16-bit input and output. */
@@ -147,23 +167,27 @@ public final class Goldschmidt {
     }
 
     public Config withIterations(int t) {
-      return new Config(lo, hi, deflation, t, binBits, inBits, outBits, outScale);
+      return new Config(lo, hi, deflation, t, binBits, inBits, outBits, outScale, start);
     }
 
     public Config withBinBits(int w) {
-      return new Config(lo, hi, deflation, iterations, w, inBits, outBits, outScale);
+      return new Config(lo, hi, deflation, iterations, w, inBits, outBits, outScale, start);
     }
 
     public Config withInBits(int bits) {
-      return new Config(lo, hi, deflation, iterations, binBits, bits, outBits, outScale);
+      return new Config(lo, hi, deflation, iterations, binBits, bits, outBits, outScale, start);
     }
 
     public Config withOutBits(int bits) {
-      return new Config(lo, hi, deflation, iterations, binBits, inBits, bits, outScale);
+      return new Config(lo, hi, deflation, iterations, binBits, inBits, bits, outScale, start);
     }
 
     public Config withOutScale(double scale) {
-      return new Config(lo, hi, deflation, iterations, binBits, inBits, outBits, scale);
+      return new Config(lo, hi, deflation, iterations, binBits, inBits, outBits, scale, start);
+    }
+
+    public Config withStart(Start s) {
+      return new Config(lo, hi, deflation, iterations, binBits, inBits, outBits, outScale, s);
     }
   }
 
@@ -492,15 +516,13 @@ public final class Goldschmidt {
       a = Math.scalb(1.0, -w);
       b = 1;
     } else {
-      int s = ceilLog2(cfg.hi());
-      if (kind == Kind.RSQRT && Math.floorMod(s, 2) != 0) {
-        s++;
-      }
-      sc[0] = Math.scalb(1.0, -s);
+      sc[0] = Math.scalb(1.0, -publicShift(kind, cfg));
       a = cfg.lo() * sc[0];
       b = cfg.hi() * sc[0];
     }
-    double[] start = kind == Kind.RECIPROCAL ? reciprocalStart(a, b) : rsqrtStart(a, b);
+    double[] start = cfg.start() == Start.STANDARD
+        ? (kind == Kind.RECIPROCAL ? new double[] {2, 1} : new double[] {1.5, 0.5})
+        : kind == Kind.RECIPROCAL ? reciprocalStart(a, b) : rsqrtStart(a, b);
     double alpha = start[0];
     double beta = start[1];
     double[] g = new double[bins];
@@ -609,6 +631,28 @@ public final class Goldschmidt {
       }
     }
     return worst;
+  }
+
+  /**
+   * The largest output for inputs in [0, lo] (exact arithmetic): the first factor at v' = 0 times the
+   * factors' growth (2 for 1/d, 1.5 for 1/sqrt, per step), times the output scale.
+   */
+  public static double predictedBoundBelowRange(Kind kind, Config cfg) {
+    Plan plan = plan(kind, cfg);
+    double gMax = 0;
+    for (int j = 0; j < plan.bins(); j++) {
+      double sc = plan.secure()
+          ? 1 / (cfg.lo() * Math.scalb(1.0, cfg.binBits() * (j + 1)))
+          : Math.scalb(1.0, -publicShift(kind, cfg));
+      gMax = Math.max(gMax, kind == Kind.RECIPROCAL ? sc : Math.sqrt(sc));
+    }
+    double growth = kind == Kind.RECIPROCAL ? 2 : 1.5;
+    return plan.alpha() * gMax * cfg.outScale() * Math.pow(growth, cfg.iterations() - 1);
+  }
+
+  private static int publicShift(Kind kind, Config cfg) {
+    int s = ceilLog2(cfg.hi());
+    return kind == Kind.RSQRT && Math.floorMod(s, 2) != 0 ? s + 1 : s;
   }
 
   /** The smallest number of factors whose {@link #predictedError} is at most {@code tolerance}. */
