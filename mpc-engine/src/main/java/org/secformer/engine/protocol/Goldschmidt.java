@@ -64,7 +64,7 @@ import org.secformer.shares.ring.RingTensor;
  * <ul>
  *   <li>1/d: public 2t + 1 rounds, 8 n (5t - 1) bytes per party (t >= 2); secure 2t + 3 rounds, plus
  *       8 n (K - 1) + 48 n bytes;
- *   <li>1/sqrt: public 4t - 1 rounds, 8 n (10t - 6) bytes (t >= 2); secure 4t + 1 rounds, same extras;
+ *   <li>1/sqrt: public 4t - 1 rounds, 8 n (8t - 5) bytes (t >= 2); secure 4t + 1 rounds, same extras;
  * </ul>
  * exact figures, dealer bytes included, from {@link #reciprocalCost} and {@link #rsqrtCost}.
  */

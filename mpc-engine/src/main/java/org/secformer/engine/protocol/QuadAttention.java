@@ -39,19 +39,25 @@ public final class QuadAttention {
    * @param sumHi highest declared row sum
    * @param deflation of the reciprocal
    * @param iterations of the reciprocal
+   * @param binBits secure deflation bins of 2^binBits (2 halves the comparisons, needs one more factor)
    */
-  public record Params(double c, double sumLo, double sumHi, Goldschmidt.Deflation deflation, int iterations) {
-    /** c = 5, row sums in [lo, hi], secure deflation, 3 factors. */
+  public record Params(double c, double sumLo, double sumHi, Goldschmidt.Deflation deflation, int iterations,
+      int binBits) {
+    /** c = 5, row sums in [lo, hi], secure deflation with octave bins, 3 factors. */
     public static Params of(double sumLo, double sumHi) {
-      return new Params(DEFAULT_C, sumLo, sumHi, Goldschmidt.Deflation.SECURE, Goldschmidt.DEFAULT_SECURE_ITERATIONS);
+      return new Params(DEFAULT_C, sumLo, sumHi, Goldschmidt.Deflation.SECURE, Goldschmidt.DEFAULT_SECURE_ITERATIONS, 1);
     }
 
     public Params withReciprocal(Goldschmidt.Deflation d, int t) {
-      return new Params(c, sumLo, sumHi, d, t);
+      return new Params(c, sumLo, sumHi, d, t, binBits);
+    }
+
+    public Params withBinBits(int w) {
+      return new Params(c, sumLo, sumHi, deflation, iterations, w);
     }
 
     Config reciprocal(int fracBits) {
-      return new Config(sumLo, sumHi, deflation, iterations, 1, fracBits, RECIPROCAL_BITS, 1.0);
+      return new Config(sumLo, sumHi, deflation, iterations, binBits, fracBits, RECIPROCAL_BITS, 1.0);
     }
   }
 

@@ -127,6 +127,16 @@ class LayerNormTest {
   }
 
   @Test
+  void singleColumnRowsGiveBeta() {
+    double[] x = {3.5, -99, 0, 42};
+    double[] gamma = {1.75}, beta = {-0.625};
+    double[] got = run(x, gamma, beta, 4, 1, PARAMS);
+    for (double v : got) {
+      assertEquals(-0.625, v);
+    }
+  }
+
+  @Test
   void l2NormalizeRows() {
     SplittableRandom rnd = new SplittableRandom(14);
     int rows = 8, cols = 384;
