@@ -13,7 +13,7 @@ import org.secformer.shares.ring.RingTensor;
  *       24 fractional bits;
  *   <li>y = trunc(x r, 24) (Beaver product with each row's r, truncation).
  * </ol>
- * Declared: |x| <= xMax with cols (xMax)^2 2^(2f) < 2^62. Cost ({@link #cost}): 4t + 5 rounds with
+ * Declared: |x| <= xMax with cols (xMax)^2 2^(2f) < 2^62. Cost ({@link #cost}): 4t + 4 rounds with
  * secure deflation; per element 32 bytes per party and 32 dealer bytes to P1, plus per row.
  */
 public final class L2Normalize {

@@ -16,7 +16,7 @@ import org.secformer.shares.ring.RingTensor;
  * </ol>
  * Error: about 1e-5 relative (exp and the reciprocal) plus the 16-bit rounding; tanh(0) = 0 exactly.
  * Domain: |x| <= 2^n (n = squarings, default 8: |x| <= 256; tanh is +-1 to 16 bits beyond |x| = 6).
- * Cost ({@link #cost}): 2n + 2t + 7 rounds (30 for n = 8, t = 3).
+ * Cost ({@link #cost}): 2n + 2t + 8 rounds (30 for n = 8, t = 3); 320 bytes per element per party.
  */
 public final class Tanh {
   static final int INNER_BITS = 24;
