@@ -10,5 +10,6 @@ public enum CorrelationKind {
   MATMUL_FIXED_B,
   TRUNC_PAIR,
   SIN_COS,
-  COMPARISON
+  COMPARISON,
+  SQUARE_PAIR
 }

@@ -84,6 +84,12 @@ public final class CorrelationSource {
     return new SinCos(t[0], t[1], t[2]);
   }
 
+  /** Shares of a uniform a and of a^2, each [n] ({@link SquarePairRecipe}). */
+  public SquarePairRecipe.Pair squarePair(int n) {
+    RingTensor[] t = next(CorrelationKind.SQUARE_PAIR, new int[] {n}, "");
+    return new SquarePairRecipe.Pair(t[0], t[1]);
+  }
+
   /** Starts recording the correlations asked for, e.g. during the first batch of a job. */
   public void startTrace() {
     trace = new ArrayList<>();

@@ -15,6 +15,7 @@ public final class Recipes {
     BY_KIND.put(CorrelationKind.TRUNC_PAIR, new TruncPairRecipe());
     BY_KIND.put(CorrelationKind.SIN_COS, new SinCosRecipe());
     BY_KIND.put(CorrelationKind.COMPARISON, new ComparisonRecipe());
+    BY_KIND.put(CorrelationKind.SQUARE_PAIR, new SquarePairRecipe());
   }
 
   private Recipes() {}
