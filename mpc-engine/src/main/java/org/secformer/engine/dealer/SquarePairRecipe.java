@@ -10,7 +10,7 @@ import org.secformer.shares.ring.RingTensor;
  * <p>P0 draws a0 and s0 from its stream; P1 draws a1 and receives s1 = (a0 + a1)^2 - s0: the dealer sends
  * n words to P1 and nothing to P0.
  */
-public final class SquarePairRecipe implements CorrelationRecipe {
+public final class SquarePairRecipe extends CorrectedForPartyOne {
   /** One party's shares of a and a^2. toString never shows values. */
   public record Pair(RingTensor a, RingTensor aSquared) {
     @Override
@@ -29,18 +29,14 @@ public final class SquarePairRecipe implements CorrelationRecipe {
     return new RingTensor[][] {{}, {a.mulInPlace(a.copy()).subInPlace(m0[1]).reshape(n)}};
   }
 
+
   @Override
-  public boolean needsDealer(int party) {
-    return party == 1;
+  int corrections() {
+    return 1;
   }
 
   @Override
-  public RingTensor[] assemble(int party, PartyStreams mine, CorrelationRequest req, RingTensor[] corrections) {
-    RingTensor[] own = expand(party, mine, req);
-    return party == 0 ? own : new RingTensor[] {own[0], Recipes.single(corrections, req)};
-  }
-
-  private static RingTensor[] expand(int party, PartyStreams s, CorrelationRequest req) {
+  RingTensor[] expand(int party, PartyStreams s, CorrelationRequest req) {
     int n = req.dim(0);
     Prg prg = s.forRequest(req.seq());
     RingTensor a = prg.uniform(n);
