@@ -475,8 +475,12 @@ public final class WordPieceTokenizer {
       types[p] = suffixTypes[i];
     }
     Arrays.fill(mask, 0, p, 1L);
-    Arrays.fill(ids, p, padded, padId);
-    Arrays.fill(types, p, padded, padTypeId);
+    if (padId != 0) {
+      Arrays.fill(ids, p, padded, padId);
+    }
+    if (padTypeId != 0) {
+      Arrays.fill(types, p, padded, padTypeId);
+    }
     return new Encoding(ids, mask, types, p);
   }
 

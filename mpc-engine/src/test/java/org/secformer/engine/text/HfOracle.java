@@ -153,16 +153,22 @@ final class HfOracle {
     return n;
   }
 
+  /** The text quoted, and again with everything outside printable ASCII escaped as U+{hex}. */
   static String describe(String text) {
-    StringBuilder sb = new StringBuilder("\"");
-    text.codePoints().forEach(cp -> {
+    StringBuilder sb = new StringBuilder();
+    boolean plain = true;
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      i += Character.charCount(cp);
       if (cp >= 0x20 && cp < 0x7F && cp != '"' && cp != '\\') {
         sb.append((char) cp);
       } else {
+        plain = false;
         sb.append(String.format("\\u{%X}", cp));
       }
-    });
-    return sb.append('"').toString();
+    }
+    String shown = text.length() > 400 ? text.substring(0, 400) + "..." : text;
+    return plain ? '"' + shown + '"' : '"' + shown + "\" = \"" + sb + '"';
   }
 
   static String ids(long[] a) {
