@@ -46,7 +46,7 @@ def main(data_dir, out):
             d = json.load(f)
         subject, body = subject_and_body(d["text"])
         rows.append({"id": d["id"], "group": d["group"], "subject": subject, "body": body})
-    with gzip.GzipFile(out, "wb", mtime=0) as g:
+    with open(out, "wb") as f, gzip.GzipFile(filename="", mode="wb", fileobj=f, mtime=0) as g:
         g.write(json.dumps(rows, ensure_ascii=True, indent=0).encode("utf-8"))
     print(len(files), "emails,", len(rows), "rows ->", out, os.path.getsize(out), "bytes")
 
