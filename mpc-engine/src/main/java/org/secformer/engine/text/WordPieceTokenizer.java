@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,7 +31,8 @@ import java.util.Objects;
  * <p>Unlike the JSON's fixed truncation/padding, {@link #encode(String, int)} truncates to a per-call maximum
  * length (keeping the template's special tokens) and pads to a length bucket: the smallest of {@link #buckets()}
  * that holds the sequence (default 16/32/64/128); a sequence longer than the largest bucket is padded to the
- * maximum length. Padding uses the pad id (0 for BERT) with attention mask 0.
+ * maximum length, which thus acts as the last bucket. Padding uses the pad id (0 for BERT) with attention mask 0
+ * and token type 0.
  *
  * <p>Instances are immutable and thread-safe; tokenization stops as soon as the maximum length is reached, so
  * long texts cost no more than their first words.
@@ -150,8 +150,7 @@ public final class WordPieceTokenizer {
     JsonNode vocabNode = required(model, "vocab");
     Map<String, Integer> v = new HashMap<>(vocabNode.size() * 2);
     int maxId = -1;
-    for (Iterator<Map.Entry<String, JsonNode>> it = vocabNode.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : vocabNode.properties()) {
       int id = e.getValue().asInt(-1);
       if (id < 0) {
         throw new IllegalArgumentException("tokenizer.json: bad id for vocabulary entry " + e.getKey());
