@@ -1,6 +1,5 @@
 package org.secformer.engine.protocol;
 
-import org.secformer.engine.dealer.Material.MulTriple;
 import org.secformer.shares.ring.RingTensor;
 
 /**
@@ -11,26 +10,13 @@ import org.secformer.shares.ring.RingTensor;
  *   <li>[z] = [c] + e [b] + f [a] + e f, the public e f added by party 0 only.
  * </ol>
  * Cost: 1 round, 16 bytes per element sent by each party; the dealer sends 8 bytes per element to P1.
+ * The steps run in {@code Round} (a round of one product here), which batches them with other openings.
  */
 public final class BeaverMul {
   private BeaverMul() {}
 
   public static RingTensor mul(MpcContext ctx, RingTensor x, RingTensor y) {
-    if (!x.sameShape(y)) {
-      throw new IllegalArgumentException("mul: shapes differ " + x + " vs " + y);
-    }
-    int n = x.size();
-    MulTriple t = ctx.dealer().mulTriple(n);
-    RingTensor[] ef =
-        Open.openAll(ctx, "mul", x.reshape(n).sub(t.a()), y.reshape(n).sub(t.b()));
-    long[] e = ef[0].data(), f = ef[1].data();
-    long[] a = t.a().data(), b = t.b().data(), c = t.c().data();
-    long[] z = new long[n];
-    boolean first = ctx.isFirst();
-    for (int i = 0; i < n; i++) {
-      z[i] = c[i] + e[i] * b[i] + f[i] * a[i] + (first ? e[i] * f[i] : 0);
-    }
-    return RingTensor.of(z, x.shape());
+    return Round.single(ctx, "mul", r -> r.mul(x, y));
   }
 
   public static Cost cost(long elements) {

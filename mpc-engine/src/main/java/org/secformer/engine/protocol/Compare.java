@@ -1,7 +1,6 @@
 package org.secformer.engine.protocol;
 
 import org.secformer.engine.dealer.ComparisonRecipe;
-import org.secformer.engine.dealer.fss.Dcf;
 import org.secformer.shares.ring.RingTensor;
 
 /**
@@ -26,7 +25,8 @@ import org.secformer.shares.ring.RingTensor;
  * binary AND openings of 64-bit words, ~200 bytes per party per element, over a log-depth adder: see
  * design/anchors.md); dealer: 8 (3 (L-1) + 2) bytes per element to P0 and
  * 8 more to P1 (1144 / 1152 for L = 48). Local work: 2 AES blocks per element per level (L - 1 levels),
- * batched in large AES/ECB calls.
+ * batched in large AES/ECB calls. The steps run in {@code Round} (a round of one comparison here), which
+ * batches them with other openings.
  */
 public final class Compare {
   /** Default L: values below 2^47 in magnitude, i.e. 2^31 in fixed point with 16 fractional bits. */
@@ -41,33 +41,7 @@ public final class Compare {
 
   /** Shares of [x < 0] (0 or 1 in the ring) for |x| < 2^(bits-1). */
   public static RingTensor lessThanZero(MpcContext ctx, RingTensor x, int bits) {
-    long mask = ComparisonRecipe.mask(bits);
-    int n = x.size();
-    ComparisonRecipe.Key key = ctx.dealer().comparison(n, bits);
-    // steps 1 and 3: (x_b + r_b) mod 2^L at each party; their sum mod 2^L is y
-    long[] xv = x.data(), rv = key.r().data();
-    long[] masked = new long[n];
-    for (int i = 0; i < n; i++) {
-      masked[i] = (xv[i] + rv[i]) & mask;
-    }
-    long[] y = Open.open(ctx, "cmp", RingTensor.of(masked, n)).data();
-    long[] yLow = new long[n];
-    long lowMask = mask >>> 1;
-    for (int i = 0; i < n; i++) {
-      y[i] &= mask;
-      yLow[i] = y[i] & lowMask;
-    }
-    // steps 4 and 5: shares of (1 - 2 r_m) [y_l < r_l] from the DCF, then t = r_m xor carry, then the msb
-    long[] carry = Dcf.eval(key.dcf(), yLow);
-    long[] rm = key.rMsb().data();
-    boolean first = ctx.isFirst();
-    long[] z = new long[n];
-    for (int i = 0; i < n; i++) {
-      long ym = y[i] >>> (bits - 1);
-      long t = rm[i] + carry[i];
-      z[i] = (1 - 2 * ym) * t + (first ? ym : 0);
-    }
-    return RingTensor.of(z, x.shape());
+    return Round.single(ctx, "cmp", r -> r.lessThanZero(x, bits));
   }
 
   /** Shares of [x < y] for |x - y| < 2^(bits-1). */

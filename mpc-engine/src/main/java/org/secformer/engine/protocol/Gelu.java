@@ -41,9 +41,10 @@ import org.secformer.shares.ring.RingTensor;
  * <p>Protocol, for n elements (4 rounds):
  * <ol>
  *   <li>one round: the opening of d, and the comparisons c0 = [x < -A], c1 = [x < A] (A = encode(2.5 sqrt 2))
- *       with one dealer comparison key of 2n elements ({@link BatchedRound});
+ *       with one dealer comparison key of 2n elements (one {@code Round});
  *   <li>locally: the middle indicator e = c1 - c0, the top indicator g = 1 - c1, and
- *       [2^S (1 + F)] from the sines; one round: e x and g x ({@link BeaverMul} of 0/1 bits: exact);
+ *       [2^S (1 + F)] from the sines; one round: e x and g x (two {@link BeaverMul} products of 0/1 bits
+ *       in one round, one triple of 2n: exact);
  *   <li>one round: (e x) (2^S (1 + F)) ({@link BeaverMul}, exact): x (1 + F) 2^(f+S) on the middle
  *       segment, exactly 0 elsewhere (the Fourier value out there is garbage but bounded, and 0 times it is 0);
  *   <li>one round: truncation by S + 1 bits (the factor 0.5 folded in), valid because |x (1 + F)| < 8 on
@@ -112,12 +113,13 @@ public final class Gelu {
       masked[i] = (multiplier * xv[i] - t[i]) & mask;
     }
     long border = ctx.fxp().encode(BORDER);
-    BatchedRound.Step phase = BatchedRound.open(RingTensor.of(masked, n));
-    BatchedRound.Step cmp = BatchedRound.lessThanConstants(ctx, x, compareBits, -border, border);
-    BatchedRound.run(ctx, "gelu.open", phase, cmp);
+    Round r1 = new Round(ctx, "gelu.open");
+    Round.Slot phase = r1.open(RingTensor.of(masked, n));
+    Round.Slot cmp = r1.lessThanConstants(x, compareBits, -border, border);
+    r1.run();
 
     // locally: [2^S (1 + F)] with F = sum_j beta_j sin(2 pi j (d + t) / 2^L)
-    long[] d = phase.result().data();
+    long[] d = phase.get().data();
     long[] sin = sc.sin().data(), cos = sc.cos().data();
     long[] onePlusF = new long[n];
     double toAngle = 2 * Math.PI / Math.scalb(1.0, PHASE_BITS);
@@ -134,8 +136,8 @@ public final class Gelu {
       }
       onePlusF[i] = acc;
     }
-    RingTensor c0 = BatchedRound.row(cmp.result(), 0, n);
-    RingTensor c1 = BatchedRound.row(cmp.result(), 1, n);
+    RingTensor c0 = cmp.row(0);
+    RingTensor c1 = cmp.row(1);
     RingTensor middle = c1.sub(c0);
     RingTensor top = c1.neg();
     if (first) {
@@ -144,14 +146,15 @@ public final class Gelu {
 
     // round 2: e x and g x
     RingTensor flat = x.reshape(n);
-    RingTensor products = BeaverMul.mul(ctx, BatchedRound.concat(middle, top), BatchedRound.concat(flat, flat));
-    RingTensor middleX = BatchedRound.row(products, 0, n);
-    RingTensor topX = BatchedRound.row(products, 1, n);
+    Round r2 = new Round(ctx, "mul");
+    Round.Slot middleX = r2.mul(middle, flat);
+    Round.Slot topX = r2.mul(top, flat);
+    r2.run();
 
     // round 3: e x 2^S (1 + F); round 4: truncation by S + 1 (the 0.5), plus g x
-    RingTensor scaled = BeaverMul.mul(ctx, middleX, RingTensor.of(onePlusF, n));
+    RingTensor scaled = BeaverMul.mul(ctx, middleX.get(), RingTensor.of(onePlusF, n));
     RingTensor half = Truncation.truncate(ctx, scaled, scale + 1);
-    return half.addInPlace(topX).reshape(x.shape());
+    return half.addInPlace(topX.get()).reshape(x.shape());
   }
 
   /** The exact cost of {@link #gelu(MpcContext, RingTensor)} on n elements. */

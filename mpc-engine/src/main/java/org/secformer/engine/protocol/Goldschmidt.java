@@ -259,17 +259,11 @@ public final class Goldschmidt {
     if (!plan.secure()) {
       return null;
     }
-    int n = x.size(), k = plan.bins();
-    long[] xv = x.data();
-    long[] diff = new long[(k - 1) * n];
-    boolean first = round.isFirst();
-    for (int j = 1; j < k; j++) {
-      long t = encode(plan.thresholds()[j], xBits);
-      for (int i = 0; i < n; i++) {
-        diff[(j - 1) * n + i] = xv[i] - (first ? t : 0);
-      }
+    long[] thresholds = new long[plan.bins() - 1];
+    for (int j = 1; j < plan.bins(); j++) {
+      thresholds[j - 1] = encode(plan.thresholds()[j], xBits);
     }
-    return round.lessThanZero(RingTensor.of(diff, k - 1, n), compareBits(kind, xBits, cfg));
+    return round.lessThanConstants(x, compareBits(kind, xBits, cfg), thresholds);
   }
 
   static void tallyCompare(Round.Tally t, Kind kind, long n, int xBits, Config cfg) {

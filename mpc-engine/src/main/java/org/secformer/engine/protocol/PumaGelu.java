@@ -20,14 +20,15 @@ import org.secformer.shares.ring.RingTensor;
  * re-implementation does; the polynomials in fixed point with {@value #COEF_BITS}-bit coefficients):
  * <ol>
  *   <li>[x < -4], [x < -1.95], [x <= 3] (one comparison key of 3n elements) and the product x x, in one
- *       round ({@link BatchedRound});
+ *       round (one {@code Round});
  *   <li>truncation: x^2;
- *   <li>x^2 x and x^2 x^2 (one {@link BeaverMul} of 2n);
+ *   <li>x^2 x and x^2 x^2 (two {@link BeaverMul} products in one round, one triple of 2n);
  *   <li>truncation: x^3, x^4;
  *   <li>x^2 x^4;
  *   <li>truncation: x^6;
  *   <li>locally poly0 and poly1 with f + {@value #COEF_BITS} fractional bits; z0 poly0, z1 poly1, z2 x by
- *       one {@link BeaverMul} of 3n (0/1 bits: exact, and exactly 0 where a power overflowed);
+ *       three {@link BeaverMul} products in one round, one triple of 3n (0/1 bits: exact, and exactly 0
+ *       where a power overflowed);
  *   <li>truncation of z0 poly0 + z1 poly1 by {@value #COEF_BITS} bits, plus z2 x.
  * </ol>
  * Input range: |x| + 4 below 2^(bits-1-f) for the comparisons (32767 for the default 32 bits); powers may
@@ -67,24 +68,29 @@ public final class PumaGelu {
     RingTensor flat = x.reshape(n);
 
     // round 1: the three comparisons and x x
-    BatchedRound.Step cmp = BatchedRound.lessThanConstants(ctx, flat, compareBits,
+    Round r1 = new Round(ctx, "puma.r1");
+    Round.Slot cmp = r1.lessThanConstants(flat, compareBits,
         ctx.fxp().encode(B0), ctx.fxp().encode(B1), ctx.fxp().encode(B2) + 1);
-    BatchedRound.Step square = BatchedRound.mul(ctx, flat, flat);
-    BatchedRound.run(ctx, "puma.r1", cmp, square);
-    RingTensor b0 = BatchedRound.row(cmp.result(), 0, n);
-    RingTensor b1 = BatchedRound.row(cmp.result(), 1, n);
-    RingTensor b2 = BatchedRound.row(cmp.result(), 2, n);
+    Round.Slot square = r1.mul(flat, flat);
+    r1.run();
+    RingTensor b0 = cmp.row(0);
+    RingTensor b1 = cmp.row(1);
+    RingTensor b2 = cmp.row(2);
 
     // rounds 2-6: x^2, x^3, x^4, x^6
-    RingTensor x2 = Truncation.truncate(ctx, square.result(), f);
-    RingTensor x34 = Truncation.truncate(ctx,
-        BeaverMul.mul(ctx, BatchedRound.concat(x2, x2), BatchedRound.concat(flat, x2)), f);
-    RingTensor x3 = BatchedRound.row(x34, 0, n);
-    RingTensor x4 = BatchedRound.row(x34, 1, n);
-    RingTensor x6 = FxpMul.mul(ctx, x2, x4);
+    RingTensor x2 = Truncation.truncate(ctx, square.get(), f);
+    Round r3 = new Round(ctx, "mul");
+    Round.Slot x2x = r3.mul(x2, flat);
+    Round.Slot x2x2 = r3.mul(x2, x2);
+    r3.run();
+    Round r4 = new Round(ctx, "trunc");
+    Round.Slot x3 = r4.truncate(x2x.get(), f);
+    Round.Slot x4 = r4.truncate(x2x2.get(), f);
+    r4.run();
+    RingTensor x6 = FxpMul.mul(ctx, x2, x4.get());
 
     // locally: the polynomials with f + COEF_BITS fractional bits
-    RingTensor[] powers = {null, flat, x2, x3, x4, null, x6};
+    RingTensor[] powers = {null, flat, x2, x3.get(), x4.get(), null, x6};
     RingTensor poly0 = polynomial(ctx, POLY0, powers);
     RingTensor poly1 = polynomial(ctx, POLY1, powers);
 
@@ -95,11 +101,13 @@ public final class PumaGelu {
     if (first) {
       z2.addScalarInPlace(1);
     }
-    RingTensor selected = BeaverMul.mul(ctx,
-        BatchedRound.concat(z0, z1, z2), BatchedRound.concat(poly0, poly1, flat));
-    RingTensor polys = BatchedRound.row(selected, 0, n).addInPlace(BatchedRound.row(selected, 1, n));
-    RingTensor out = Truncation.truncate(ctx, polys, COEF_BITS);
-    return out.addInPlace(BatchedRound.row(selected, 2, n)).reshape(x.shape());
+    Round r7 = new Round(ctx, "mul");
+    Round.Slot p0 = r7.mul(z0, poly0);
+    Round.Slot p1 = r7.mul(z1, poly1);
+    Round.Slot top = r7.mul(z2, flat);
+    r7.run();
+    RingTensor out = Truncation.truncate(ctx, p0.get().addInPlace(p1.get()), COEF_BITS);
+    return out.addInPlace(top.get()).reshape(x.shape());
   }
 
   /** sum_i c_i x^i with f + COEF_BITS fractional bits (powers with f bits; constant at party 0). */

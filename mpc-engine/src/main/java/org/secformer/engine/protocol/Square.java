@@ -10,16 +10,14 @@ import org.secformer.shares.ring.RingTensor;
  * </ol>
  * {@link #ring} is the exact ring square (2f fractional bits for a fixed-point x); {@link #fxp} truncates
  * it by f afterwards (second round). The dealer sends 8 bytes per element to P1 (16 more for the
- * truncation pair).
+ * truncation pair). The steps run in {@code Round} (a round of one square here), which batches them with
+ * other openings.
  */
 public final class Square {
   private Square() {}
 
   public static RingTensor ring(MpcContext ctx, RingTensor x) {
-    Round r = new Round(ctx, "square");
-    Round.Slot s = r.square(x);
-    r.run();
-    return s.get();
+    return Round.single(ctx, "square", r -> r.square(x));
   }
 
   public static RingTensor fxp(MpcContext ctx, RingTensor x) {

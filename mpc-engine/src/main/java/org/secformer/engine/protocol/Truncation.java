@@ -1,6 +1,5 @@
 package org.secformer.engine.protocol;
 
-import org.secformer.engine.dealer.Material.TruncPair;
 import org.secformer.shares.ring.RingTensor;
 
 /**
@@ -18,33 +17,13 @@ import org.secformer.shares.ring.RingTensor;
  * rounding): the error is below one unit in the last place, unbiased, and does not grow with |x|; no
  * wrap-around error is possible, unlike local two-party truncation.
  * Cost: 1 round, 8 bytes per element per party; the dealer sends 16 bytes per element to P1.
+ * The steps run in {@code Round} (a round of one truncation here), which batches them with other openings.
  */
 public final class Truncation {
-  private static final long SHIFT = 1L << 62;
-
   private Truncation() {}
 
   public static RingTensor truncate(MpcContext ctx, RingTensor x, int bits) {
-    int n = x.size();
-    TruncPair pair = ctx.dealer().truncPair(n, bits);
-    boolean first = ctx.isFirst();
-    RingTensor masked = x.reshape(n).add(pair.r());
-    if (first) {
-      masked.addScalarInPlace(SHIFT);
-    }
-    long[] c = Open.open(ctx, "trunc", masked).data();
-    long[] hi = pair.rHigh().data(), msb = pair.rMsb().data();
-    long wrapWeight = 1L << (64 - bits);
-    long offset = SHIFT >>> bits;
-    long[] z = new long[n];
-    for (int i = 0; i < n; i++) {
-      long notMsbC = 1 - (c[i] >>> 63);
-      z[i] = -hi[i] + wrapWeight * notMsbC * msb[i];
-      if (first) {
-        z[i] += (c[i] >>> bits) - offset;
-      }
-    }
-    return RingTensor.of(z, x.shape());
+    return Round.single(ctx, "trunc", r -> r.truncate(x, bits));
   }
 
   public static Cost cost(long elements) {

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.secformer.engine.Simulation;
-import org.secformer.engine.comm.CommStats;
 import org.secformer.shares.Share;
 import org.secformer.shares.Sharing;
 import org.secformer.shares.fxp.FixedPoint;
@@ -22,23 +20,9 @@ class CompareTest {
     return Sharing.reconstruct(new Share(0, run.result(0)), new Share(1, run.result(1)));
   }
 
-  /** Runs body at both parties and checks that the measured traffic equals the declared cost exactly. */
-  private static Simulation.Run<RingTensor> runChecked(Cost declared, Function<MpcContext, RingTensor> body) {
-    return Simulation.run(ctx -> {
-      CommStats.Snapshot before = ctx.stats().snapshot();
-      RingTensor out = body.apply(ctx);
-      CommStats.Snapshot used = ctx.stats().snapshot().minus(before);
-      assertEquals(declared.rounds(), used.rounds(), "rounds at party " + ctx.party());
-      assertEquals(declared.bytesSent(), used.bytesSent(), "bytes sent by party " + ctx.party());
-      assertEquals(declared.bytesSent(), used.bytesReceived(), "bytes received by party " + ctx.party());
-      assertEquals(declared.dealerBytes(ctx.party()), used.dealerBytes(), "dealer bytes to party " + ctx.party());
-      return out;
-    });
-  }
-
   private static long[] lessThanZero(long[] v, int bits) {
     Share[] xs = Sharing.split(RingTensor.of(v, v.length));
-    Simulation.Run<RingTensor> run = runChecked(Compare.cost(v.length, bits),
+    Simulation.Run<RingTensor> run = ProtocolRuns.runChecked(Compare.cost(v.length, bits),
         ctx -> Compare.lessThanZero(ctx, xs[ctx.party()].tensor(), bits));
     return reconstruct(run).data();
   }
@@ -94,7 +78,7 @@ class CompareTest {
     RingTensor bt = RingTensor.of(borders, 2 * n);
     Share[] xs = Sharing.split(xt);
     // x < border: border is public, so subtract it at party 0 only
-    Simulation.Run<RingTensor> run = runChecked(Compare.cost(2 * n, 32),
+    Simulation.Run<RingTensor> run = ProtocolRuns.runChecked(Compare.cost(2 * n, 32),
         ctx -> Compare.lessThanZero(ctx, PublicOps.addPublic(ctx, xs[ctx.party()].tensor(), bt.neg()), 32));
     long[] z = reconstruct(run).data();
     for (int i = 0; i < 2 * n; i++) {
@@ -114,9 +98,9 @@ class CompareTest {
     c[1] = a[1] + 1;
     c[2] = a[2] - 1;
     Share[] as = Sharing.split(RingTensor.of(a, n)), cs = Sharing.split(RingTensor.of(c, n));
-    Simulation.Run<RingTensor> lt = runChecked(Compare.cost(n, bits),
+    Simulation.Run<RingTensor> lt = ProtocolRuns.runChecked(Compare.cost(n, bits),
         ctx -> Compare.lessThan(ctx, as[ctx.party()].tensor(), cs[ctx.party()].tensor(), bits));
-    Simulation.Run<RingTensor> ge = runChecked(Compare.cost(n, bits),
+    Simulation.Run<RingTensor> ge = ProtocolRuns.runChecked(Compare.cost(n, bits),
         ctx -> Compare.greaterEqualZero(ctx, as[ctx.party()].tensor().sub(cs[ctx.party()].tensor()), bits));
     long[] zl = reconstruct(lt).data(), zg = reconstruct(ge).data();
     for (int i = 0; i < n; i++) {
@@ -129,7 +113,7 @@ class CompareTest {
   void shapeIsKeptAndDefaultWidthWorks() {
     long[] v = {-5, 5, 0, -1, 7, -(1L << 46)};
     Share[] xs = Sharing.split(RingTensor.of(v, 2, 3));
-    Simulation.Run<RingTensor> run = runChecked(Compare.cost(6, Compare.DEFAULT_BITS),
+    Simulation.Run<RingTensor> run = ProtocolRuns.runChecked(Compare.cost(6, Compare.DEFAULT_BITS),
         ctx -> Compare.lessThanZero(ctx, xs[ctx.party()].tensor()));
     RingTensor z = reconstruct(run);
     assertArrayEquals(new int[] {2, 3}, z.shape());
@@ -150,7 +134,7 @@ class CompareTest {
     b[0] = Long.MAX_VALUE;
     Share[] bits = Sharing.split(RingTensor.of(bit, n));
     Share[] as = Sharing.split(RingTensor.of(a, n)), bs = Sharing.split(RingTensor.of(b, n));
-    Simulation.Run<RingTensor> run = runChecked(Select.cost(n),
+    Simulation.Run<RingTensor> run = ProtocolRuns.runChecked(Select.cost(n),
         ctx -> Select.select(ctx, bits[ctx.party()].tensor(), as[ctx.party()].tensor(), bs[ctx.party()].tensor()));
     long[] z = reconstruct(run).data();
     for (int i = 0; i < n; i++) {
@@ -165,7 +149,7 @@ class CompareTest {
       System.arraycopy(rows[i], 0, flat, i * c, c);
     }
     Share[] xs = Sharing.split(RingTensor.of(flat, r, c));
-    Simulation.Run<RingTensor> run = runChecked(RowMax.cost(r, c, bits),
+    Simulation.Run<RingTensor> run = ProtocolRuns.runChecked(RowMax.cost(r, c, bits),
         ctx -> RowMax.max(ctx, xs[ctx.party()].tensor(), bits));
     RingTensor z = reconstruct(run);
     assertArrayEquals(new int[] {r}, z.shape());

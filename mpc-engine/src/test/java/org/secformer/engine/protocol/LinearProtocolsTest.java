@@ -32,17 +32,7 @@ class LinearProtocolsTest {
 
   /** Runs body at both parties and checks that the measured traffic equals the declared cost. */
   private static Simulation.Run<RingTensor> runChecked(Cost declared, Function<MpcContext, RingTensor> body) {
-    Simulation.Run<RingTensor> run = Simulation.run(ctx -> {
-      CommStats.Snapshot before = ctx.stats().snapshot();
-      RingTensor out = body.apply(ctx);
-      CommStats.Snapshot used = ctx.stats().snapshot().minus(before);
-      assertEquals(declared.rounds(), used.rounds(), "rounds at party " + ctx.party());
-      assertEquals(declared.bytesSent(), used.bytesSent(), "bytes sent by party " + ctx.party());
-      assertEquals(declared.bytesSent(), used.bytesReceived(), "bytes received by party " + ctx.party());
-      assertEquals(declared.dealerBytes(ctx.party()), used.dealerBytes(), "dealer bytes to party " + ctx.party());
-      return out;
-    });
-    return run;
+    return ProtocolRuns.runChecked(declared, body);
   }
 
   @Test

@@ -1,10 +1,7 @@
 package org.secformer.engine.protocol;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.util.function.Function;
 import org.secformer.engine.Simulation;
-import org.secformer.engine.comm.CommStats;
 import org.secformer.shares.Share;
 import org.secformer.shares.Sharing;
 import org.secformer.shares.ring.RingTensor;
@@ -15,16 +12,7 @@ final class NormTesting {
 
   /** Runs body at both parties, checks the measured traffic against the declared cost, reconstructs. */
   static RingTensor runChecked(Cost declared, Function<MpcContext, RingTensor> body) {
-    Simulation.Run<RingTensor> run = Simulation.run(ctx -> {
-      CommStats.Snapshot before = ctx.stats().snapshot();
-      RingTensor out = body.apply(ctx);
-      CommStats.Snapshot used = ctx.stats().snapshot().minus(before);
-      assertEquals(declared.rounds(), used.rounds(), "rounds at party " + ctx.party());
-      assertEquals(declared.bytesSent(), used.bytesSent(), "bytes sent by party " + ctx.party());
-      assertEquals(declared.bytesSent(), used.bytesReceived(), "bytes received by party " + ctx.party());
-      assertEquals(declared.dealerBytes(ctx.party()), used.dealerBytes(), "dealer bytes to party " + ctx.party());
-      return out;
-    });
+    Simulation.Run<RingTensor> run = ProtocolRuns.runChecked(declared, body);
     return Sharing.reconstruct(new Share(0, run.result(0)), new Share(1, run.result(1)));
   }
 

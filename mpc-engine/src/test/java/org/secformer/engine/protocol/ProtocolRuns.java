@@ -26,16 +26,31 @@ final class ProtocolRuns {
     Simulation.Run<RingTensor> run = Simulation.run(ctx -> {
       CommStats.Snapshot before = ctx.stats().snapshot();
       RingTensor out = body.apply(ctx).apply(shares[ctx.party()].tensor());
-      CommStats.Snapshot u = ctx.stats().snapshot().minus(before);
-      used[ctx.party()] = u;
-      assertEquals(declared.rounds(), u.rounds(), "rounds at party " + ctx.party());
-      assertEquals(declared.bytesSent(), u.bytesSent(), "bytes sent by party " + ctx.party());
-      assertEquals(declared.bytesSent(), u.bytesReceived(), "bytes received by party " + ctx.party());
-      assertEquals(declared.dealerBytes(ctx.party()), u.dealerBytes(), "dealer bytes to party " + ctx.party());
+      used[ctx.party()] = assertTraffic(declared, ctx, before);
       return out;
     });
     RingTensor z = Sharing.reconstruct(new Share(0, run.result(0)), new Share(1, run.result(1)));
     return new Measured(FXP.decode(z), used[0], used[1]);
+  }
+
+  /** Runs body at both parties, checking at each that the measured traffic equals the declared cost exactly. */
+  static <T> Simulation.Run<T> runChecked(Cost declared, Function<MpcContext, T> body) {
+    return Simulation.run(ctx -> {
+      CommStats.Snapshot before = ctx.stats().snapshot();
+      T out = body.apply(ctx);
+      assertTraffic(declared, ctx, before);
+      return out;
+    });
+  }
+
+  /** The traffic of this party since {@code before}, checked to equal the declared cost exactly. */
+  static CommStats.Snapshot assertTraffic(Cost declared, MpcContext ctx, CommStats.Snapshot before) {
+    CommStats.Snapshot used = ctx.stats().snapshot().minus(before);
+    assertEquals(declared.rounds(), used.rounds(), "rounds at party " + ctx.party());
+    assertEquals(declared.bytesSent(), used.bytesSent(), "bytes sent by party " + ctx.party());
+    assertEquals(declared.bytesSent(), used.bytesReceived(), "bytes received by party " + ctx.party());
+    assertEquals(declared.dealerBytes(ctx.party()), used.dealerBytes(), "dealer bytes to party " + ctx.party());
+    return used;
   }
 
   /** The dense grid -8, -7.99, ..., 8 (1601 points). */
