@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * code point is taken, and in the unassigned planes 4-13 and the private-use planes 15-16 every 61st. Run with
  * {@code -Dsecformer.exhaustive=full} for all 1,112,064 scalar values.
  */
+@org.junit.jupiter.api.Tag("slow")
 class HfUnicodeExhaustiveTest {
   private static final int CHUNK = 256;
   private static final boolean FULL = "full".equals(System.getProperty("secformer.exhaustive"));

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * on one thread: the median and the best of 15 timed passes over the 1,200 texts, after warm-up. Reported on
  * stdout and in {@code target/wordpiece-throughput.txt}; not asserted (timings depend on the machine).
  */
+@org.junit.jupiter.api.Tag("slow")
 class WordPieceThroughputTest {
   private static final int ROUNDS = 15;
   private static final int WARMUP = 5;
