@@ -116,7 +116,7 @@ public final class EngineBench {
   /** One secure case under one dealer mode; {@code measured} is party 0's and party 1's traffic per run. */
   public record SecureResult(
       String item, String name, DealerMode mode, long[] nanos, Cost declared, CommStats.Snapshot[] measured,
-      long wireBytesP0, long elements, long macs) {
+      long wireBytesP0, long[] allocated, long elements, long macs) {
     public double medianMs() {
       return median(nanos) / 1e6;
     }
@@ -342,7 +342,9 @@ public final class EngineBench {
       RingTensor p = product.get();
       for (int i = 0; i < z.size(); i++) {
         long diff = z.get(i) - (p.get(i) >> fracBits);
-        require(diff == 0 || diff == 1, "truncated product off by " + diff + " at " + i);
+        if (diff != 0 && diff != 1) {
+          require(false, "truncated product off by " + diff + " at " + i);
+        }
       }
     };
   }
@@ -429,7 +431,7 @@ public final class EngineBench {
         Run prep = run(p -> c.prepare().prepare(ctx[p], c.inputs()[p]), c.prepareCost(), null, false);
         if (c.prepareCost() != null) {
           out.add(new SecureResult(c.item(), c.prepareName(), mode, new long[] {prep.nanos}, c.prepareCost(),
-              prep.used, prep.wire, (long) c.inputs()[0][1].size(), 0));
+              prep.used, prep.wire, prep.allocated, (long) c.inputs()[0][1].size(), 0));
         }
         st = prep.outputs;
         if (c.prepareKey() != null) {
@@ -458,15 +460,16 @@ public final class EngineBench {
         nanos[i] = last.nanos;
       }
       SecureResult r = new SecureResult(c.item(), c.name(), mode, nanos, c.cost(), last.used, last.wire,
-          c.elements(), c.macs());
+          last.allocated, c.elements(), c.macs());
       out.add(r);
-      System.out.printf(Locale.ROOT, "%-7s %-58s median %9.1f ms  min %9.1f ms  %s%n", mode.label, c.name(),
-          r.medianMs(), r.minMs(), last.used[0]);
+      System.out.printf(Locale.ROOT, "%-7s %-52s median %8.1f ms  min %8.1f ms  alloc P0/P1 %6.1f/%6.1f MB  %s%n",
+          mode.label, c.name(), r.medianMs(), r.minMs(), last.allocated[0] / 1e6, last.allocated[1] / 1e6,
+          last.used[0]);
       System.out.flush();
       return out;
     }
 
-    private record Run(long nanos, Object[] outputs, CommStats.Snapshot[] used, long wire) {}
+    private record Run(long nanos, Object[] outputs, CommStats.Snapshot[] used, long wire, long[] allocated) {}
 
     /**
      * Runs {@code body} at both parties, released together by a barrier; optionally prefetches the plan
@@ -478,12 +481,14 @@ public final class EngineBench {
       long[] end = new long[2];
       CommStats.Snapshot[] used = new CommStats.Snapshot[2];
       long[] wire = new long[2];
+      long[] allocated = new long[2];
       Object[] outputs = both(p -> {
         if (prefetch) {
           ctx[p].dealer().prefetch(plans[p]);
         }
         CommStats.Snapshot before = ctx[p].stats().snapshot();
         long wireBefore = links.party(p).wireBytesSent();
+        long allocBefore = threadAllocatedBytes();
         try {
           barrier.await(120, TimeUnit.SECONDS);
         } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
@@ -491,6 +496,7 @@ public final class EngineBench {
         }
         Object r = body.apply(p);
         end[p] = System.nanoTime();
+        allocated[p] = threadAllocatedBytes() - allocBefore;
         used[p] = ctx[p].stats().snapshot().minus(before);
         wire[p] = links.party(p).wireBytesSent() - wireBefore;
         return r;
@@ -500,7 +506,7 @@ public final class EngineBench {
           checkCost(declared, used[p], p);
         }
       }
-      return new Run(Math.max(end[0], end[1]) - start.get(), outputs, used, wire[0]);
+      return new Run(Math.max(end[0], end[1]) - start.get(), outputs, used, wire[0], allocated);
     }
 
     private Object[] both(IntFunction<Object> f) {
@@ -533,6 +539,16 @@ public final class EngineBench {
       links.close();
       closeAll(dealerParts);
     }
+  }
+
+  /** Heap bytes allocated so far by the calling thread (HotSpot), or 0 where not available. */
+  private static long threadAllocatedBytes() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    if (mx instanceof com.sun.management.ThreadMXBean hs && hs.isThreadAllocatedMemorySupported()
+        && hs.isThreadAllocatedMemoryEnabled()) {
+      return hs.getCurrentThreadAllocatedBytes();
+    }
+    return 0;
   }
 
   /** The measured traffic of one party must equal the declaration exactly. */
@@ -609,7 +625,10 @@ public final class EngineBench {
         + "releasing P0 and P1 to both holding their output shares; median and min over the iterations. After "
         + "every run each party's measured traffic (CommStats) was checked to equal the protocol's declared Cost "
         + "exactly: rounds, bytes sent (= bytes received), dealer bytes; the bench fails otherwise. Bytes are "
-        + "payload (8 per ring element); the \"framed\" column adds the engine's frame headers, not TLS records.%n%n",
+        + "payload (8 per ring element); the \"framed\" column adds the engine's frame headers, not TLS records. "
+        + "\"alloc\" is the heap each party's own thread allocated in the last iteration (HotSpot per-thread "
+        + "counter; excludes Netty's receive buffers and arrays, which are allocated on the event loop, and the "
+        + "matmul worker threads, which allocate nothing): unlike time, it does not depend on the machine's load.%n%n",
         o.iterations(), o.warmup()));
     b.append("P0 and P1 are two threads of one JVM joined by a real mutual-TLS 1.3 Netty link on 127.0.0.1 "
         + "(`PeerLinks.loopback`, certificates from `CertTool`). Dealer configurations:\n\n");
@@ -678,8 +697,8 @@ public final class EngineBench {
   private static void secureTable(StringBuilder b, List<SecureResult> all, String item,
       java.util.function.Function<SecureResult, String> rate, String rateName) {
     b.append("| case | dealer | iters | median ms | min ms | rounds | bytes sent per party | framed | dealer to P0 "
-        + "| dealer to P1 | = declared | ").append(rateName).append(" |\n");
-    b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n");
+        + "| dealer to P1 | = declared | alloc P0 / P1 MB | ").append(rateName).append(" |\n");
+    b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |\n");
     List<String> names = all.stream().map(SecureResult::name).distinct().toList();
     List<SecureResult> rows = all.stream().filter(r -> r.item().equals(item))
         .sorted(Comparator.comparingInt((SecureResult r) -> names.indexOf(r.name()))
@@ -687,9 +706,10 @@ public final class EngineBench {
         .toList();
     for (SecureResult r : rows) {
       CommStats.Snapshot p0 = r.measured()[0], p1 = r.measured()[1];
-      b.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.1f | %d | %,d | %,d | %,d | %,d | yes | %s |%n",
+      b.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.1f | %d | %,d | %,d | %,d | %,d | yes | %.1f / %.1f | %s |%n",
           r.name(), r.mode().label, r.nanos().length, r.medianMs(), r.minMs(), p0.rounds(), p0.bytesSent(),
-          r.wireBytesP0(), p0.dealerBytes(), p1.dealerBytes(), r.nanos().length == 1 && r.macs() == 0 ? "" : rate.apply(r)));
+          r.wireBytesP0(), p0.dealerBytes(), p1.dealerBytes(), r.allocated()[0] / 1e6, r.allocated()[1] / 1e6,
+          r.nanos().length == 1 && r.macs() == 0 ? "" : rate.apply(r)));
     }
     b.append('\n');
   }
