@@ -75,7 +75,7 @@ public final class EngineBench {
   static final String BEGIN = "<!-- engine-bench:begin -->";
   static final String END = "<!-- engine-bench:end -->";
   static final List<String> OPTIONS =
-      List.of("out", "iterations", "warmup", "rows", "hidden", "wide", "mul-n", "cmp-n", "dealer");
+      List.of("out", "iterations", "warmup", "rows", "hidden", "wide", "mul-n", "cmp-n", "dealer", "max-case-seconds");
 
   /** Problem sizes: X [rows, hidden] times W [hidden, hidden] and [hidden, wide]; elementwise and comparison n. */
   public record Shapes(int rows, int hidden, int wide, int mulElements, int cmpElements) {
@@ -101,8 +101,13 @@ public final class EngineBench {
     }
   }
 
-  /** What to run. {@code out} null: the report goes to standard output only. */
-  public record Options(Shapes shapes, int iterations, int warmup, List<DealerMode> dealers, Path out, String command) {
+  /**
+   * What to run. {@code out} null: the report goes to standard output only. A case whose timed iterations
+   * pass {@code maxCaseSeconds} stops after at least 3 of them (warm-ups after the first stop at a quarter of
+   * it), which bounds the run time on a loaded machine; the tables give the iterations actually run.
+   */
+  public record Options(Shapes shapes, int iterations, int warmup, List<DealerMode> dealers, Path out, String command,
+      double maxCaseSeconds) {
     public Options {
       if (iterations < 1) {
         throw new Args.UsageException("--iterations must be at least 1");
@@ -115,8 +120,12 @@ public final class EngineBench {
 
   /** One secure case under one dealer mode; {@code measured} is party 0's and party 1's traffic per run. */
   public record SecureResult(
-      String item, String name, DealerMode mode, long[] nanos, Cost declared, CommStats.Snapshot[] measured,
-      long wireBytesP0, long[] allocated, long elements, long macs) {
+      String item, String name, DealerMode mode, long[] nanos, long[] cpuNanos, Cost declared,
+      CommStats.Snapshot[] measured, long wireBytesP0, long[] allocated, long elements, long macs) {
+    public double medianCpuMs() {
+      return median(cpuNanos) / 1e6;
+    }
+
     public double medianMs() {
       return median(nanos) / 1e6;
     }
@@ -127,7 +136,11 @@ public final class EngineBench {
   }
 
   /** A plaintext matmul on the same machine. */
-  public record PlainResult(int m, int k, int n, int threads, long[] nanos) {
+  public record PlainResult(int m, int k, int n, int threads, long[] nanos, long[] cpuNanos) {
+    public double medianCpuMs() {
+      return median(cpuNanos) / 1e6;
+    }
+
     public double medianMs() {
       return median(nanos) / 1e6;
     }
@@ -164,7 +177,7 @@ public final class EngineBench {
     String out = a.get("out", null);
     String command = "mpc-engine/bin/engine " + String.join(" ", args);
     Report r = run(new Options(shapes, a.intValue("iterations", 5), a.intValue("warmup", 2), dealers,
-        out == null ? null : Path.of(out), command));
+        out == null ? null : Path.of(out), command, a.intValue("max-case-seconds", 15)));
     if (out == null) {
       System.out.println(r.markdown());
     } else {
@@ -186,7 +199,7 @@ public final class EngineBench {
       for (DealerMode mode : o.dealers()) {
         try (Parties parties = Parties.open(certs, mode)) {
           for (Case c : cases) {
-            secure.addAll(parties.measure(c, o.iterations(), o.warmup()));
+            secure.addAll(parties.measure(c, o.iterations(), o.warmup(), o.maxCaseSeconds()));
           }
         }
       }
@@ -422,7 +435,8 @@ public final class EngineBench {
       }
     }
 
-    List<SecureResult> measure(Case c, int iterations, int warmup) {
+    List<SecureResult> measure(Case c, int iterations, int warmup, double maxCaseSeconds) {
+      long budget = (long) (maxCaseSeconds * 1e9);
       System.gc();
       List<SecureResult> out = new ArrayList<>();
       // untimed preparation (e.g. opening W - B), with its own cost check and a single timing
@@ -430,8 +444,8 @@ public final class EngineBench {
       if (st == null) {
         Run prep = run(p -> c.prepare().prepare(ctx[p], c.inputs()[p]), c.prepareCost(), null, false);
         if (c.prepareCost() != null) {
-          out.add(new SecureResult(c.item(), c.prepareName(), mode, new long[] {prep.nanos}, c.prepareCost(),
-              prep.used, prep.wire, prep.allocated, (long) c.inputs()[0][1].size(), 0));
+          out.add(new SecureResult(c.item(), c.prepareName(), mode, new long[] {prep.nanos}, new long[] {prep.cpu},
+              c.prepareCost(), prep.used, prep.wire, prep.allocated, (long) c.inputs()[0][1].size(), 0));
         }
         st = prep.outputs;
         if (c.prepareKey() != null) {
@@ -450,26 +464,33 @@ public final class EngineBench {
       }, c.cost(), null, false);
       c.check().check((RingTensor) first.outputs[0], (RingTensor) first.outputs[1]);
       boolean prefetch = mode == DealerMode.LOCAL;
-      for (int w = 1; w < warmup; w++) {
-        run(p -> c.body().run(ctx[p], state[p]), c.cost(), plans, prefetch);
+      long warm = first.nanos;
+      for (int w = 1; w < warmup && warm < budget / 4; w++) {
+        warm += run(p -> c.body().run(ctx[p], state[p]), c.cost(), plans, prefetch).nanos;
       }
       long[] nanos = new long[iterations];
+      long[] cpu = new long[iterations];
+      long spent = 0;
+      int done = 0;
       Run last = null;
-      for (int i = 0; i < iterations; i++) {
+      while (done < iterations && (done < 3 || spent < budget)) {
         last = run(p -> c.body().run(ctx[p], state[p]), c.cost(), plans, prefetch);
-        nanos[i] = last.nanos;
+        nanos[done] = last.nanos;
+        cpu[done] = last.cpu;
+        spent += last.nanos;
+        done++;
       }
-      SecureResult r = new SecureResult(c.item(), c.name(), mode, nanos, c.cost(), last.used, last.wire,
-          last.allocated, c.elements(), c.macs());
+      SecureResult r = new SecureResult(c.item(), c.name(), mode, Arrays.copyOf(nanos, done),
+          Arrays.copyOf(cpu, done), c.cost(), last.used, last.wire, last.allocated, c.elements(), c.macs());
       out.add(r);
-      System.out.printf(Locale.ROOT, "%-7s %-52s median %8.1f ms  min %8.1f ms  alloc P0/P1 %6.1f/%6.1f MB  %s%n",
-          mode.label, c.name(), r.medianMs(), r.minMs(), last.allocated[0] / 1e6, last.allocated[1] / 1e6,
-          last.used[0]);
+      System.out.printf(Locale.ROOT, "%-7s %-52s median %8.1f ms  min %8.1f ms  cpu %8.1f ms  alloc P0/P1 %6.1f/%6.1f MB"
+          + "  %s%n", mode.label, c.name(), r.medianMs(), r.minMs(), r.medianCpuMs(), last.allocated[0] / 1e6,
+          last.allocated[1] / 1e6, last.used[0]);
       System.out.flush();
       return out;
     }
 
-    private record Run(long nanos, Object[] outputs, CommStats.Snapshot[] used, long wire, long[] allocated) {}
+    private record Run(long nanos, long cpu, Object[] outputs, CommStats.Snapshot[] used, long wire, long[] allocated) {}
 
     /**
      * Runs {@code body} at both parties, released together by a barrier; optionally prefetches the plan
@@ -477,7 +498,11 @@ public final class EngineBench {
      */
     private Run run(IntFunction<Object> body, Cost declared, List<CorrelationSource.Spec>[] plans, boolean prefetch) {
       AtomicLong start = new AtomicLong();
-      CyclicBarrier barrier = new CyclicBarrier(2, () -> start.set(System.nanoTime()));
+      AtomicLong cpuStart = new AtomicLong();
+      CyclicBarrier barrier = new CyclicBarrier(2, () -> {
+        cpuStart.set(processCpuNanos());
+        start.set(System.nanoTime());
+      });
       long[] end = new long[2];
       CommStats.Snapshot[] used = new CommStats.Snapshot[2];
       long[] wire = new long[2];
@@ -506,7 +531,8 @@ public final class EngineBench {
           checkCost(declared, used[p], p);
         }
       }
-      return new Run(Math.max(end[0], end[1]) - start.get(), outputs, used, wire[0], allocated);
+      long cpu = processCpuNanos() - cpuStart.get();
+      return new Run(Math.max(end[0], end[1]) - start.get(), cpu, outputs, used, wire[0], allocated);
     }
 
     private Object[] both(IntFunction<Object> f) {
@@ -539,6 +565,15 @@ public final class EngineBench {
       links.close();
       closeAll(dealerParts);
     }
+  }
+
+  /** CPU time of the whole JVM so far (all threads: parties, matmul workers, event loops, dealer, GC). */
+  private static long processCpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
   }
 
   /** Heap bytes allocated so far by the calling thread (HotSpot), or 0 where not available. */
@@ -579,14 +614,17 @@ public final class EngineBench {
       RingMatmul.matmul(a, b, threads);
     }
     long[] nanos = new long[iterations];
+    long[] cpu = new long[iterations];
     for (int i = 0; i < iterations; i++) {
+      long c = processCpuNanos();
       long t = System.nanoTime();
       RingMatmul.matmul(a, b, threads);
       nanos[i] = System.nanoTime() - t;
+      cpu[i] = processCpuNanos() - c;
     }
-    PlainResult r = new PlainResult(m, k, n, threads, nanos);
-    System.out.printf(Locale.ROOT, "plain   RingMatmul [%d,%d]x[%d,%d] %d thread(s)%s median %9.1f ms  min %9.1f ms%n",
-        m, k, k, n, threads, " ".repeat(20), r.medianMs(), r.minMs());
+    PlainResult r = new PlainResult(m, k, n, threads, nanos, cpu);
+    System.out.printf(Locale.ROOT, "plain   RingMatmul [%d,%d]x[%d,%d] %d thread(s)%s median %8.1f ms  min %8.1f ms  cpu %8.1f ms%n",
+        m, k, k, n, threads, " ".repeat(14), r.medianMs(), r.minMs(), median(cpu) / 1e6);
     return r;
   }
 
@@ -620,16 +658,20 @@ public final class EngineBench {
     b.append("| load average (1, 5, 15 min) before / after | ").append(loadBefore).append(" / ").append(loadAfter)
         .append(" |\n\n");
     b.append("### Command\n\n```bash\n").append(o.command()).append("\n```\n\n");
-    b.append(String.format(Locale.ROOT, "%d timed iterations after %d warm-up(s) per case (the first warm-up traces "
-        + "the correlations and checks the reconstructed result against plaintext). Time: wall clock from a barrier "
-        + "releasing P0 and P1 to both holding their output shares; median and min over the iterations. After "
+    b.append(String.format(Locale.ROOT, "Up to %d timed iterations after up to %d warm-up(s) per case (fewer where a "
+        + "case passed the %.0f s budget of `--max-case-seconds`: the iters column gives the count; the first "
+        + "warm-up traces the correlations and checks the reconstructed result against plaintext). Time: wall "
+        + "clock from a barrier releasing P0 and P1 to both holding their output shares; median and min over the "
+        + "iterations. CPU: CPU time of the whole JVM over the same interval (both parties, matmul workers, Netty "
+        + "event loops with TLS, the dealer server in the server configuration, GC), median; on a loaded machine "
+        + "it is the steadier measure of work (wall >= CPU / cores when the cores are free). After "
         + "every run each party's measured traffic (CommStats) was checked to equal the protocol's declared Cost "
         + "exactly: rounds, bytes sent (= bytes received), dealer bytes; the bench fails otherwise. Bytes are "
         + "payload (8 per ring element); the \"framed\" column adds the engine's frame headers, not TLS records. "
         + "\"alloc\" is the heap each party's own thread allocated in the last iteration (HotSpot per-thread "
         + "counter; excludes Netty's receive buffers and arrays, which are allocated on the event loop, and the "
         + "matmul worker threads, which allocate nothing): unlike time, it does not depend on the machine's load.%n%n",
-        o.iterations(), o.warmup()));
+        o.iterations(), o.warmup(), o.maxCaseSeconds()));
     b.append("P0 and P1 are two threads of one JVM joined by a real mutual-TLS 1.3 Netty link on 127.0.0.1 "
         + "(`PeerLinks.loopback`, certificates from `CertTool`). Dealer configurations:\n\n");
     for (DealerMode m : o.dealers()) {
@@ -654,14 +696,16 @@ public final class EngineBench {
     secureTable(b, secure, "masked", EngineBench::gmacs, "GMAC/s");
 
     b.append("### 3. Plaintext `RingMatmul` of the same shapes, same machine\n\n");
-    b.append("| shape | threads | median ms | min ms | GMAC/s |\n| --- | --- | ---: | ---: | ---: |\n");
+    b.append("| shape | threads | median ms | min ms | CPU ms | GMAC/s |\n| --- | --- | ---: | ---: | ---: | ---: |\n");
     for (PlainResult p : plain) {
-      b.append(String.format(Locale.ROOT, "| [%d,%d]x[%d,%d] | %d | %.1f | %.1f | %.2f |%n", p.m(), p.k(), p.k(),
-          p.n(), p.threads(), p.medianMs(), p.minMs(), p.gmacs()));
+      b.append(String.format(Locale.ROOT, "| [%d,%d]x[%d,%d] | %d | %.1f | %.1f | %.1f | %.2f |%n", p.m(), p.k(), p.k(),
+          p.n(), p.threads(), p.medianMs(), p.minMs(), p.medianCpuMs(), p.gmacs()));
     }
-    b.append("\nSecure / plaintext time (median over median):\n\n");
-    b.append("| secure case | dealer | secure ms | plaintext 1 thread ms | ratio | plaintext all cores ms | ratio |\n");
-    b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+    b.append("\nSecure / plaintext (medians; the CPU ratio compares total CPU time with the single-threaded "
+        + "plaintext product's):\n\n");
+    b.append("| secure case | dealer | secure ms | plaintext 1 thread ms | ratio | plaintext all cores ms | ratio "
+        + "| secure CPU ms | CPU ratio |\n");
+    b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (SecureResult r : secure) {
       if (r.macs() == 0 || !(r.item().equals("matmul") || r.item().equals("masked"))) {
         continue;
@@ -673,8 +717,9 @@ public final class EngineBench {
       if (one == null) {
         continue;
       }
-      b.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1fx | %.1f | %.1fx |%n", r.name(), r.mode().label,
-          r.medianMs(), one.medianMs(), r.medianMs() / one.medianMs(), all.medianMs(), r.medianMs() / all.medianMs()));
+      b.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1fx | %.1f | %.1fx | %.1f | %.1fx |%n", r.name(),
+          r.mode().label, r.medianMs(), one.medianMs(), r.medianMs() / one.medianMs(), all.medianMs(),
+          r.medianMs() / all.medianMs(), r.medianCpuMs(), r.medianCpuMs() / one.medianCpuMs()));
     }
     b.append('\n');
 
@@ -696,9 +741,9 @@ public final class EngineBench {
 
   private static void secureTable(StringBuilder b, List<SecureResult> all, String item,
       java.util.function.Function<SecureResult, String> rate, String rateName) {
-    b.append("| case | dealer | iters | median ms | min ms | rounds | bytes sent per party | framed | dealer to P0 "
-        + "| dealer to P1 | = declared | alloc P0 / P1 MB | ").append(rateName).append(" |\n");
-    b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |\n");
+    b.append("| case | dealer | iters | median ms | min ms | CPU ms | rounds | bytes sent per party | framed "
+        + "| dealer to P0 | dealer to P1 | = declared | alloc P0 / P1 MB | ").append(rateName).append(" |\n");
+    b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |\n");
     List<String> names = all.stream().map(SecureResult::name).distinct().toList();
     List<SecureResult> rows = all.stream().filter(r -> r.item().equals(item))
         .sorted(Comparator.comparingInt((SecureResult r) -> names.indexOf(r.name()))
@@ -706,8 +751,8 @@ public final class EngineBench {
         .toList();
     for (SecureResult r : rows) {
       CommStats.Snapshot p0 = r.measured()[0], p1 = r.measured()[1];
-      b.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.1f | %d | %,d | %,d | %,d | %,d | yes | %.1f / %.1f | %s |%n",
-          r.name(), r.mode().label, r.nanos().length, r.medianMs(), r.minMs(), p0.rounds(), p0.bytesSent(),
+      b.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.1f | %.1f | %d | %,d | %,d | %,d | %,d | yes | %.1f / %.1f | %s |%n",
+          r.name(), r.mode().label, r.nanos().length, r.medianMs(), r.minMs(), r.medianCpuMs(), p0.rounds(), p0.bytesSent(),
           r.wireBytesP0(), p0.dealerBytes(), p1.dealerBytes(), r.allocated()[0] / 1e6, r.allocated()[1] / 1e6,
           r.nanos().length == 1 && r.macs() == 0 ? "" : rate.apply(r)));
     }

@@ -28,7 +28,7 @@ class EngineBenchTest {
     Files.writeString(out, "# Title\n\nintro\n\n" + EngineBench.BEGIN + "\nold figures\n" + EngineBench.END
         + "\n\n## Discussion\n\nhand-written\n");
     Report r = EngineBench.run(new Options(new Shapes(4, 8, 16, 1000, 1000), 2, 1,
-        List.of(DealerMode.LOCAL, DealerMode.SERVER), out, "engine bench (test)"));
+        List.of(DealerMode.LOCAL, DealerMode.SERVER), out, "engine bench (test)", 60));
 
     // per dealer: open, matmul, 2 weights opened once + 4 masked cases, 2 elementwise, 2 comparisons
     assertEquals(2 * 12, r.secure().size());
