@@ -177,7 +177,7 @@ public final class EngineBench {
     String out = a.get("out", null);
     String command = "mpc-engine/bin/engine " + String.join(" ", args);
     Report r = run(new Options(shapes, a.intValue("iterations", 5), a.intValue("warmup", 2), dealers,
-        out == null ? null : Path.of(out), command, a.intValue("max-case-seconds", 15)));
+        out == null ? null : Path.of(out), command, a.intValue("max-case-seconds", 10)));
     if (out == null) {
       System.out.println(r.markdown());
     } else {
