@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.secformer.engine.comm.CommStats;
@@ -75,7 +76,8 @@ public final class EngineBench {
   static final String BEGIN = "<!-- engine-bench:begin -->";
   static final String END = "<!-- engine-bench:end -->";
   static final List<String> OPTIONS =
-      List.of("out", "iterations", "warmup", "rows", "hidden", "wide", "mul-n", "cmp-n", "dealer", "max-case-seconds");
+      List.of("out", "iterations", "warmup", "rows", "hidden", "wide", "mul-n", "cmp-n", "dealer", "max-case-seconds",
+          "jvm-warmup");
 
   /** Problem sizes: X [rows, hidden] times W [hidden, hidden] and [hidden, wide]; elementwise and comparison n. */
   public record Shapes(int rows, int hidden, int wide, int mulElements, int cmpElements) {
@@ -104,10 +106,13 @@ public final class EngineBench {
   /**
    * What to run. {@code out} null: the report goes to standard output only. A case whose timed iterations
    * pass {@code maxCaseSeconds} stops after at least 3 of them (warm-ups after the first stop at a quarter of
-   * it), which bounds the run time on a loaded machine; the tables give the iterations actually run.
+   * it), which bounds the run time on a loaded machine; the tables give the iterations actually run. With
+   * {@code jvmWarmup}, every case first runs unmeasured at reduced shapes under each dealer mode, so that the
+   * JIT has compiled the TLS, PRG, matmul and DCF paths before the first measured case (else the first cases
+   * pay for compilation).
    */
   public record Options(Shapes shapes, int iterations, int warmup, List<DealerMode> dealers, Path out, String command,
-      double maxCaseSeconds) {
+      double maxCaseSeconds, boolean jvmWarmup) {
     public Options {
       if (iterations < 1) {
         throw new Args.UsageException("--iterations must be at least 1");
@@ -177,7 +182,8 @@ public final class EngineBench {
     String out = a.get("out", null);
     String command = "mpc-engine/bin/engine " + String.join(" ", args);
     Report r = run(new Options(shapes, a.intValue("iterations", 5), a.intValue("warmup", 2), dealers,
-        out == null ? null : Path.of(out), command, a.intValue("max-case-seconds", 10)));
+        out == null ? null : Path.of(out), command, a.intValue("max-case-seconds", 10),
+        a.intValue("jvm-warmup", 1) != 0));
     if (out == null) {
       System.out.println(r.markdown());
     } else {
@@ -196,10 +202,23 @@ public final class EngineBench {
     try {
       certs = Files.createTempDirectory("engine-bench-certs");
       CertTool.generate(certs, Duration.ofDays(1));
+      if (o.jvmWarmup()) {
+        Shapes s = o.shapes();
+        Shapes small = new Shapes(Math.min(32, s.rows()), Math.min(256, s.hidden()), Math.min(1024, s.wide()),
+            Math.min(1 << 18, s.mulElements()), Math.min(1 << 16, s.cmpElements()));
+        System.out.println("JVM warm-up: every case once at " + small + ", not measured");
+        for (DealerMode mode : o.dealers()) {
+          try (Parties parties = Parties.open(certs, mode)) {
+            for (Case c : cases(small)) {
+              parties.measure(c, 1, 2, o.maxCaseSeconds(), false);
+            }
+          }
+        }
+      }
       for (DealerMode mode : o.dealers()) {
         try (Parties parties = Parties.open(certs, mode)) {
           for (Case c : cases) {
-            secure.addAll(parties.measure(c, o.iterations(), o.warmup(), o.maxCaseSeconds()));
+            secure.addAll(parties.measure(c, o.iterations(), o.warmup(), o.maxCaseSeconds(), true));
           }
         }
       }
@@ -435,7 +454,7 @@ public final class EngineBench {
       }
     }
 
-    List<SecureResult> measure(Case c, int iterations, int warmup, double maxCaseSeconds) {
+    List<SecureResult> measure(Case c, int iterations, int warmup, double maxCaseSeconds, boolean print) {
       long budget = (long) (maxCaseSeconds * 1e9);
       System.gc();
       List<SecureResult> out = new ArrayList<>();
@@ -454,12 +473,11 @@ public final class EngineBench {
       }
       Object[] state = st;
       // traced and checked warm-up
-      @SuppressWarnings("unchecked")
-      List<CorrelationSource.Spec>[] plans = new List[2];
+      AtomicReferenceArray<List<CorrelationSource.Spec>> plans = new AtomicReferenceArray<>(2);
       Run first = run(p -> {
         ctx[p].dealer().startTrace();
         RingTensor r = c.body().run(ctx[p], state[p]);
-        plans[p] = ctx[p].dealer().stopTrace();
+        plans.set(p, ctx[p].dealer().stopTrace());
         return r;
       }, c.cost(), null, false);
       c.check().check((RingTensor) first.outputs[0], (RingTensor) first.outputs[1]);
@@ -483,10 +501,12 @@ public final class EngineBench {
       SecureResult r = new SecureResult(c.item(), c.name(), mode, Arrays.copyOf(nanos, done),
           Arrays.copyOf(cpu, done), c.cost(), last.used, last.wire, last.allocated, c.elements(), c.macs());
       out.add(r);
-      System.out.printf(Locale.ROOT, "%-7s %-52s median %8.1f ms  min %8.1f ms  cpu %8.1f ms  alloc P0/P1 %6.1f/%6.1f MB"
-          + "  %s%n", mode.label, c.name(), r.medianMs(), r.minMs(), r.medianCpuMs(), last.allocated[0] / 1e6,
-          last.allocated[1] / 1e6, last.used[0]);
-      System.out.flush();
+      if (print) {
+        System.out.printf(Locale.ROOT, "%-7s %-52s median %8.1f ms  min %8.1f ms  cpu %8.1f ms  alloc P0/P1 %6.1f/%6.1f MB"
+            + "  %s%n", mode.label, c.name(), r.medianMs(), r.minMs(), r.medianCpuMs(), last.allocated[0] / 1e6,
+            last.allocated[1] / 1e6, last.used[0]);
+        System.out.flush();
+      }
       return out;
     }
 
@@ -496,7 +516,8 @@ public final class EngineBench {
      * Runs {@code body} at both parties, released together by a barrier; optionally prefetches the plan
      * first (untimed). Checks each party's traffic against {@code declared} when given.
      */
-    private Run run(IntFunction<Object> body, Cost declared, List<CorrelationSource.Spec>[] plans, boolean prefetch) {
+    private Run run(IntFunction<Object> body, Cost declared, AtomicReferenceArray<List<CorrelationSource.Spec>> plans,
+        boolean prefetch) {
       AtomicLong start = new AtomicLong();
       AtomicLong cpuStart = new AtomicLong();
       CyclicBarrier barrier = new CyclicBarrier(2, () -> {
@@ -509,7 +530,7 @@ public final class EngineBench {
       long[] allocated = new long[2];
       Object[] outputs = both(p -> {
         if (prefetch) {
-          ctx[p].dealer().prefetch(plans[p]);
+          ctx[p].dealer().prefetch(plans.get(p));
         }
         CommStats.Snapshot before = ctx[p].stats().snapshot();
         long wireBefore = links.party(p).wireBytesSent();
@@ -658,6 +679,10 @@ public final class EngineBench {
     b.append("| load average (1, 5, 15 min) before / after | ").append(loadBefore).append(" / ").append(loadAfter)
         .append(" |\n\n");
     b.append("### Command\n\n```bash\n").append(o.command()).append("\n```\n\n");
+    if (o.jvmWarmup()) {
+      b.append("Before any measurement every case ran once, unmeasured, at reduced shapes under each dealer "
+          + "configuration, so the JIT had compiled the TLS, PRG, matmul and DCF code first. ");
+    }
     b.append(String.format(Locale.ROOT, "Up to %d timed iterations after up to %d warm-up(s) per case (fewer where a "
         + "case passed the %.0f s budget of `--max-case-seconds`: the iters column gives the count; the first "
         + "warm-up traces the correlations and checks the reconstructed result against plaintext). Time: wall "

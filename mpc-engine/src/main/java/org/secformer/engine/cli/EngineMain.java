@@ -32,7 +32,7 @@ public final class EngineMain {
       "  engine serve --role p0|p1|dealer --conf FILE [--worker K]",
       "  engine demo [--dir DIR] [--workers N] [--batches B] [--rows R]",
       "  engine bench [--out FILE] [--iterations N] [--warmup W] [--dealer local|server|both]"
-          + " [--rows M] [--hidden K] [--wide N] [--mul-n N] [--cmp-n N] [--max-case-seconds S]");
+          + " [--rows M] [--hidden K] [--wide N] [--mul-n N] [--cmp-n N] [--max-case-seconds S] [--jvm-warmup 0|1]");
 
   private EngineMain() {}
 

@@ -28,7 +28,7 @@ class EngineBenchTest {
     Files.writeString(out, "# Title\n\nintro\n\n" + EngineBench.BEGIN + "\nold figures\n" + EngineBench.END
         + "\n\n## Discussion\n\nhand-written\n");
     Report r = EngineBench.run(new Options(new Shapes(4, 8, 16, 1000, 1000), 2, 1,
-        List.of(DealerMode.LOCAL, DealerMode.SERVER), out, "engine bench (test)", 60));
+        List.of(DealerMode.LOCAL, DealerMode.SERVER), out, "engine bench (test)", 60, false));
 
     // per dealer: open, matmul, 2 weights opened once + 4 masked cases, 2 elementwise, 2 comparisons
     assertEquals(2 * 12, r.secure().size());
@@ -65,7 +65,8 @@ class EngineBenchTest {
   void commandLineRunsAndRejectsBadOptions() throws Exception {
     Path out = dir.resolve("bench.md");
     assertEquals(0, EngineMain.run(new String[] {"bench", "--out", out.toString(), "--iterations", "1",
-        "--rows", "2", "--hidden", "4", "--wide", "8", "--mul-n", "10", "--cmp-n", "10", "--dealer", "local"}));
+        "--rows", "2", "--hidden", "4", "--wide", "8", "--mul-n", "10", "--cmp-n", "10", "--dealer", "local",
+        "--jvm-warmup", "0"}));
     String text = Files.readString(out);
     assertTrue(text.startsWith("# Engine runtime benchmarks"), text);
     assertTrue(text.contains("engine bench --out " + out), text);
