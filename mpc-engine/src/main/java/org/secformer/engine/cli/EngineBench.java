@@ -588,13 +588,23 @@ public final class EngineBench {
     }
   }
 
-  /** CPU time of the whole JVM so far (all threads: parties, matmul workers, event loops, dealer, GC). */
+  /**
+   * CPU time so far of all live Java threads of this JVM (parties, matmul workers, Netty event loops, dealer
+   * workers), in nanoseconds: unlike the process CPU time of the OperatingSystemMXBean, whose resolution is
+   * the 10 ms clock tick on Linux, the per-thread clocks are exact. GC and JIT threads are not Java threads and
+   * are not counted.
+   */
   private static long processCpuNanos() {
-    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      return Math.max(0, os.getProcessCpuTime());
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    if (!(mx instanceof com.sun.management.ThreadMXBean hs) || !hs.isThreadCpuTimeSupported()
+        || !hs.isThreadCpuTimeEnabled()) {
+      return 0;
     }
-    return 0;
+    long sum = 0;
+    for (long t : hs.getThreadCpuTime(hs.getAllThreadIds())) {
+      sum += Math.max(0, t);
+    }
+    return sum;
   }
 
   /** Heap bytes allocated so far by the calling thread (HotSpot), or 0 where not available. */
@@ -687,9 +697,10 @@ public final class EngineBench {
         + "case passed the %.0f s budget of `--max-case-seconds`: the iters column gives the count; the first "
         + "warm-up traces the correlations and checks the reconstructed result against plaintext). Time: wall "
         + "clock from a barrier releasing P0 and P1 to both holding their output shares; median and min over the "
-        + "iterations. CPU: CPU time of the whole JVM over the same interval (both parties, matmul workers, Netty "
-        + "event loops with TLS, the dealer server in the server configuration, GC), median; on a loaded machine "
-        + "it is the steadier measure of work (wall >= CPU / cores when the cores are free). After "
+        + "iterations. CPU: CPU time of all Java threads over the same interval (both parties, matmul workers, "
+        + "Netty event loops with TLS, the dealer server's workers in the server configuration; not GC or JIT "
+        + "threads), median; on a loaded machine it is the steadier measure of work (wall >= CPU / cores when "
+        + "the cores are free). After "
         + "every run each party's measured traffic (CommStats) was checked to equal the protocol's declared Cost "
         + "exactly: rounds, bytes sent (= bytes received), dealer bytes; the bench fails otherwise. Bytes are "
         + "payload (8 per ring element); the \"framed\" column adds the engine's frame headers, not TLS records. "
