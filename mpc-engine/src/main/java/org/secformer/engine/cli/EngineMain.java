@@ -22,6 +22,7 @@ import org.secformer.engine.tls.TlsConfig;
  *   engine certs --out DIR [--days N]                    project CA and one certificate per role
  *   engine serve --role p0|p1|dealer --conf FILE [--worker K]   run a party (all its workers by default)
  *   engine demo  [--dir DIR] [--workers N] [--batches B] [--rows R]   three parties as processes + a client
+ *   engine bench [--out FILE] [--iterations N] [--warmup W] ...   engine runtime figures ({@link EngineBench})
  * </pre>
  */
 public final class EngineMain {
@@ -29,7 +30,9 @@ public final class EngineMain {
       "usage:",
       "  engine certs --out DIR [--days N]",
       "  engine serve --role p0|p1|dealer --conf FILE [--worker K]",
-      "  engine demo [--dir DIR] [--workers N] [--batches B] [--rows R]");
+      "  engine demo [--dir DIR] [--workers N] [--batches B] [--rows R]",
+      "  engine bench [--out FILE] [--iterations N] [--warmup W] [--dealer local|server|both]"
+          + " [--rows M] [--hidden K] [--wide N] [--mul-n N] [--cmp-n N] [--max-case-seconds S] [--jvm-warmup 0|1]");
 
   private EngineMain() {}
 
@@ -73,6 +76,9 @@ public final class EngineMain {
         Args a = new Args("demo", args, 1, List.of("dir", "workers", "batches", "rows"));
         return Demo.run(Path.of(a.get("dir", "target/demo")), a.intValue("workers", 1),
             a.intValue("batches", 4), a.intValue("rows", 32));
+      }
+      case "bench" -> {
+        return EngineBench.run(args);
       }
       default -> throw new Args.UsageException("unknown command '" + args[0] + "'");
     }

@@ -11,7 +11,9 @@ public interface PeerChannel extends AutoCloseable {
   /**
    * Sends {@code mine} to the peer and returns the peer's array of the same call: one round. Blocks until
    * the peer's message arrives or the channel's timeout expires ({@link
-   * org.secformer.engine.MpcException} with code TIMEOUT or PEER_UNAVAILABLE).
+   * org.secformer.engine.MpcException} with code TIMEOUT or PEER_UNAVAILABLE). Implementations neither
+   * modify {@code mine} nor keep a reference to it after returning, and the returned array is a fresh one
+   * that belongs to the caller (it may write into it).
    */
   long[] exchange(String tag, long[] mine);
 

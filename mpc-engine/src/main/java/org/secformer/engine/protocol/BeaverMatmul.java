@@ -29,13 +29,22 @@ public final class BeaverMatmul {
 
   /** [C] + E ([B] + F if party 0) + [A] F. */
   static RingTensor combine(MpcContext ctx, MatmulTriple t, RingTensor e, RingTensor f) {
+    return accumulate(t.c(), e, rightOfE(ctx, t.b(), f), t.a(), f);
+  }
+
+  /** The right operand of E in {@link #combine}: [B] + F at party 0, [B] at party 1. */
+  static RingTensor rightOfE(MpcContext ctx, RingTensor b, RingTensor f) {
+    return ctx.isFirst() ? b.add(f) : b;
+  }
+
+  /** [C] + E R + [A] F into a new tensor (C is not modified), R = {@link #rightOfE}. */
+  static RingTensor accumulate(RingTensor c, RingTensor e, RingTensor right, RingTensor a, RingTensor f) {
     int threads = Runtime.getRuntime().availableProcessors();
-    RingTensor bPlus = ctx.isFirst() ? t.b().add(f) : t.b();
-    RingTensor z = t.c().copy();
+    RingTensor z = c.copy();
     RingMatmul.multiplyAccumulate(
-        e.data(), bPlus.data(), z.data(), e.dim(0), e.dim(1), bPlus.dim(1), threads);
+        e.data(), right.data(), z.data(), e.dim(0), e.dim(1), right.dim(1), threads);
     RingMatmul.multiplyAccumulate(
-        t.a().data(), f.data(), z.data(), e.dim(0), e.dim(1), f.dim(1), threads);
+        a.data(), f.data(), z.data(), e.dim(0), e.dim(1), f.dim(1), threads);
     return z;
   }
 

@@ -17,12 +17,13 @@ import org.secformer.shares.ring.RingTensor;
  */
 public final class MaskedWeight {
   private final String key;
-  private final RingTensor maskShare;
+  /** The right operand of E per batch, fixed for the job: [B] + F at party 0, [B] at party 1. */
+  private final RingTensor rightOfE;
   private final RingTensor opened;
 
-  private MaskedWeight(String key, RingTensor maskShare, RingTensor opened) {
+  private MaskedWeight(String key, RingTensor rightOfE, RingTensor opened) {
     this.key = key;
-    this.maskShare = maskShare;
+    this.rightOfE = rightOfE;
     this.opened = opened;
   }
 
@@ -33,18 +34,19 @@ public final class MaskedWeight {
     }
     RingTensor b = ctx.dealer().weightMask(key, weightShare.dim(0), weightShare.dim(1));
     RingTensor f = Open.open(ctx, "weight-mask", weightShare.sub(b));
-    return new MaskedWeight(key, b, f);
+    // [B] + F is the same for every batch: add it once here instead of once per batch
+    return new MaskedWeight(key, BeaverMatmul.rightOfE(ctx, b, f), f);
   }
 
   /** [X W] for a shared X [m,k]: one round, 8 mk bytes per party; the dealer sends 8 mn bytes to P1. */
   public RingTensor leftMultiply(MpcContext ctx, RingTensor x) {
-    int k = maskShare.dim(0), n = maskShare.dim(1);
+    int k = rightOfE.dim(0), n = rightOfE.dim(1);
     if (x.rank() != 2 || x.dim(1) != k) {
       throw new IllegalArgumentException("weight " + key + " is [" + k + "," + n + "], cannot multiply " + x);
     }
     MatmulTriple t = ctx.dealer().matmulTripleFixedB(key, x.dim(0), k, n);
     RingTensor e = Open.open(ctx, "matmul-fixed", x.sub(t.a()));
-    return BeaverMatmul.combine(ctx, new MatmulTriple(t.a(), maskShare, t.c()), e, opened);
+    return BeaverMatmul.accumulate(t.c(), e, rightOfE, t.a(), opened);
   }
 
   public String key() {
