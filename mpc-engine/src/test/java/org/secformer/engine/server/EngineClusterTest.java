@@ -161,6 +161,38 @@ class EngineClusterTest {
   }
 
   @Test
+  void theClientPortRefusesAPartyCertificateAndAStrangersCa() throws Exception {
+    var group = org.secformer.engine.net.PeerLinks.newEventLoopGroup(1);
+    try (LogCapture refusals = LogCapture.of(PeerRoleVerifier.class)) {
+      Endpoint p0 = cluster.config().endpoint(Role.P0, 0);
+      var asParty = org.secformer.engine.tls.SslContexts.client(TlsConfig.forRole(dir.resolve("certs"), Role.P1));
+      assertRefused(group, asParty, p0);
+      assertFalse(refusals.awaitWarn("presented role 'p1'", "client").isEmpty(), refusals.lines().toString());
+      Path other = dir.resolve("other-ca");
+      CertTool.generate(other, Duration.ofDays(1));
+      var stranger = org.secformer.engine.tls.SslContexts.client(TlsConfig.forRole(other, Role.CLIENT));
+      assertRefused(group, stranger, p0);
+    } finally {
+      group.shutdownGracefully().syncUninterruptibly();
+    }
+  }
+
+  /**
+   * In TLS 1.3 the client may finish its handshake before the server has checked the client's
+   * certificate, so a refusal shows either as a failed connect or as the server closing the link at once.
+   */
+  private static void assertRefused(io.netty.channel.EventLoopGroup group, io.netty.handler.ssl.SslContext ssl,
+      Endpoint at) {
+    try {
+      org.secformer.engine.net.Session s = org.secformer.engine.net.SessionClient.connect(group, ssl, at.host(),
+          at.port(), Set.of(Role.P0), "test", org.secformer.engine.net.NetOptions.defaults(), (x, m) -> { });
+      assertTrue(s.closeFuture().awaitUninterruptibly(5_000), "the server must close a refused link");
+    } catch (MpcException expected) {
+      // refused during the handshake
+    }
+  }
+
+  @Test
   void partyDisappearingMidJobFailsTheClientQuicklyWithAClearError() throws Exception {
     Path certs = dir.resolve("certs");
     try (LocalCluster own = LocalCluster.start(certs, dir.resolve("models"), 1, Duration.ofSeconds(20));
