@@ -19,6 +19,9 @@ import org.secformer.engine.bert.BertConfig.Pooling;
  * them). {@link #embed} pools it (mask-weighted mean or [CLS]) and L2-normalises it when the config says
  * so; {@link #logits} applies the classifier head to that vector: logits = pooled W + b.
  *
+ * <p>The overloads taking a {@link ForwardProbe} report the intermediate values to it (for the declared
+ * input ranges of the secure protocols); the others pass {@code null} and pay nothing.
+ *
  * <p>Dense layers run as register-blocked row-times-row dot products against transposed weights, spread
  * over the common fork-join pool; every output element is computed by one thread in a fixed order, so
  * results do not depend on the thread count.
@@ -70,8 +73,23 @@ public final class PlainBert {
 
   /** last_hidden_state [B][T][H]. */
   public double[][][] lastHiddenState(BertInput in) {
+    return lastHiddenState(in, null);
+  }
+
+  /** last_hidden_state [B][T][H], reporting intermediate values to {@code probe} (may be null). */
+  public double[][][] lastHiddenState(BertInput in, ForwardProbe probe) {
+    if (probe != null) {
+      probe.begin(in, cfg);
+    }
+    double[][][] out = unflatten(in, forwardFlat(in, probe));
+    if (probe != null) {
+      probe.end();
+    }
+    return out;
+  }
+
+  private double[][][] unflatten(BertInput in, double[] x) {
     int b = in.batch(), t = in.seqLen(), h = cfg.hidden();
-    double[] x = forwardFlat(in);
     double[][][] out = new double[b][t][];
     for (int i = 0; i < b; i++) {
       for (int j = 0; j < t; j++) {
@@ -87,6 +105,28 @@ public final class PlainBert {
     return poolAndNormalize(lastHiddenState(in), in.attentionMask(), cfg.pooling(), cfg.normalize());
   }
 
+  /** {@link #embed}, reporting intermediate values and the pooled vectors to {@code probe} (may be null). */
+  public double[][] embed(BertInput in, ForwardProbe probe) {
+    if (probe == null) {
+      return embed(in);
+    }
+    probe.begin(in, cfg);
+    double[][][] hidden = unflatten(in, forwardFlat(in, probe));
+    double[][] pooled = poolAndNormalize(hidden, in.attentionMask(), cfg.pooling(), false);
+    for (int b = 0; b < pooled.length; b++) {
+      double ss = 0;
+      for (double v : pooled[b]) {
+        ss += v * v;
+      }
+      probe.pooled(b, pooled[b], ss);
+      if (cfg.normalize()) {
+        pooled[b] = l2Normalize(pooled[b]);
+      }
+    }
+    probe.end();
+    return pooled;
+  }
+
   /** Classifier logits [B][labels] on the {@link #embed} vectors. */
   public double[][] logits(BertInput in) {
     if (!model.hasClassifier()) {
@@ -98,6 +138,10 @@ public final class PlainBert {
 
   /** The whole forward pass on a flat [B*T, H] buffer. */
   double[] forwardFlat(BertInput in) {
+    return forwardFlat(in, null);
+  }
+
+  private double[] forwardFlat(BertInput in, ForwardProbe probe) {
     check(in);
     int bs = in.batch(), t = in.seqLen(), n = bs * t, h = cfg.hidden(), f = cfg.intermediate();
     double eps = cfg.layerNormEps();
@@ -111,22 +155,35 @@ public final class PlainBert {
         }
       }
     }
-    layerNorm(x, n, h, embGamma, embBeta, eps);
+    layerNorm(x, n, h, embGamma, embBeta, eps, probe, -1, ForwardProbe.LayerNormSite.EMBEDDINGS);
+    if (probe != null) {
+      probe.hidden(-1, x, n, h);
+    }
     double[] q = new double[n * h], k = new double[n * h], v = new double[n * h];
     double[] ctx = new double[n * h], a = new double[n * h], ff = new double[n * f];
-    for (Layer l : layers) {
+    for (int li = 0; li < layers.length; li++) {
+      Layer l = layers[li];
       linear(x, n, h, l.wq, l.bq, h, q);
       linear(x, n, h, l.wk, l.bk, h, k);
       linear(x, n, h, l.wv, l.bv, h, v);
-      attention(q, k, v, in.attentionMask(), bs, t, ctx);
+      if (probe != null) {
+        probe.qkv(li, q, k, v, n, h);
+      }
+      attention(q, k, v, in.attentionMask(), bs, t, ctx, probe, li);
       linear(ctx, n, h, l.wo, l.bo, h, a);
       addInPlace(a, x);
-      layerNorm(a, n, h, l.attnGamma, l.attnBeta, eps);
+      layerNorm(a, n, h, l.attnGamma, l.attnBeta, eps, probe, li, ForwardProbe.LayerNormSite.ATTENTION);
       linear(a, n, h, l.wIn, l.bIn, f, ff);
+      if (probe != null) {
+        probe.geluInput(li, ff, n, f);
+      }
       geluInPlace(ff, n, f);
       linear(ff, n, f, l.wOut, l.bOut, h, x);
       addInPlace(x, a);
-      layerNorm(x, n, h, l.ffnGamma, l.ffnBeta, eps);
+      layerNorm(x, n, h, l.ffnGamma, l.ffnBeta, eps, probe, li, ForwardProbe.LayerNormSite.FFN);
+      if (probe != null) {
+        probe.hidden(li, x, n, h);
+      }
     }
     return x;
   }
@@ -207,11 +264,13 @@ public final class PlainBert {
     }
   }
 
-  private void attention(double[] q, double[] k, double[] v, int[][] mask, int bs, int t, double[] ctx) {
+  private void attention(double[] q, double[] k, double[] v, int[][] mask, int bs, int t, double[] ctx,
+      ForwardProbe probe, int layer) {
     int h = cfg.hidden(), heads = cfg.heads(), d = cfg.headDim();
     double scale = 1.0 / Math.sqrt(d);
     boolean quad = cfg.attention() == AttentionKind.QUAD2;
-    IntStream.range(0, bs * heads).parallel().forEach(bh -> {
+    IntStream rows = IntStream.range(0, bs * heads);
+    (probe == null ? rows.parallel() : rows).forEach(bh -> { // sequential with a probe: callbacks in order
       int b = bh / heads, hd = bh % heads, col = hd * d;
       int[] m = mask[b];
       boolean anyKey = false;
@@ -237,6 +296,9 @@ public final class PlainBert {
           }
           p[j] = s * scale;
         }
+        if (probe != null && anyKey) {
+          reportRow(probe, layer, b, hd, i, p, m);
+        }
         normalizeRow(p, quad);
         int co = (b * t + i) * h + col;
         java.util.Arrays.fill(ctx, co, co + d, 0.0);
@@ -252,6 +314,21 @@ public final class PlainBert {
         }
       }
     });
+  }
+
+  private static void reportRow(ForwardProbe probe, int layer, int b, int head, int i, double[] p, int[] m) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double s : p) {
+      max = Math.max(max, s);
+    }
+    double den = 0, quad = 0;
+    for (int j = 0; j < p.length; j++) {
+      if (m[j] != 0) {
+        den += Math.exp(p[j] - max);
+        quad += (p[j] + QUAD_SHIFT) * (p[j] + QUAD_SHIFT);
+      }
+    }
+    probe.attentionRow(layer, b, head, i, p, m, max, den, quad);
   }
 
   /** Masked entries are -inf on entry and 0 on exit. */
@@ -281,6 +358,23 @@ public final class PlainBert {
   }
 
   static void layerNorm(double[] x, int n, int h, double[] gamma, double[] beta, double eps) {
+    layerNorm(x, n, h, gamma, beta, eps, null, null);
+  }
+
+  private static void layerNorm(double[] x, int n, int h, double[] gamma, double[] beta, double eps, ForwardProbe probe,
+      int layer, ForwardProbe.LayerNormSite site) {
+    if (probe == null) {
+      layerNorm(x, n, h, gamma, beta, eps, null, null);
+      return;
+    }
+    double[] input = x.clone(), means = new double[n], vars = new double[n];
+    layerNorm(x, n, h, gamma, beta, eps, means, vars);
+    probe.layerNorm(layer, site, input, n, h, means, vars, eps);
+  }
+
+  /** In place; the row means and variances (before eps) go to {@code means}, {@code vars} unless null. */
+  private static void layerNorm(double[] x, int n, int h, double[] gamma, double[] beta, double eps, double[] means,
+      double[] vars) {
     IntStream.range(0, n).parallel().forEach(r -> {
       int o = r * h;
       double mean = 0;
@@ -294,6 +388,10 @@ public final class PlainBert {
         var += dv * dv;
       }
       var /= h;
+      if (means != null) {
+        means[r] = mean;
+        vars[r] = var;
+      }
       double inv = 1.0 / Math.sqrt(var + eps);
       for (int c = 0; c < h; c++) {
         x[o + c] = (x[o + c] - mean) * inv * gamma[c] + beta[c];
