@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.secformer.engine.MpcException;
 import org.secformer.engine.comm.CommStats;
+import org.secformer.engine.dealer.Material.FixedMaskTriple;
 import org.secformer.engine.dealer.Material.MatmulTriple;
 import org.secformer.engine.dealer.Material.MulTriple;
 import org.secformer.engine.dealer.Material.SinCos;
@@ -63,10 +64,10 @@ public final class CorrelationSource {
     return new MatmulTriple(t[0], t[1], t[2]);
   }
 
-  /** A triple whose B is the fixed mask of weight {@code weightKey} for this job. */
-  public MatmulTriple matmulTripleFixedB(String weightKey, int m, int k, int n) {
+  /** A triple whose B is the fixed mask of weight {@code weightKey} for this job (B itself not included). */
+  public FixedMaskTriple matmulTripleFixedB(String weightKey, int m, int k, int n) {
     RingTensor[] t = next(CorrelationKind.MATMUL_FIXED_B, new int[] {m, k, n}, weightKey);
-    return new MatmulTriple(t[0], t[1], t[2]);
+    return new FixedMaskTriple(t[0], t[1]);
   }
 
   /** This party's share of the fixed mask B [k,n] of a weight, without a triple (to open W - B). */

@@ -22,6 +22,14 @@ public final class Material {
     }
   }
 
+  /** Shares of A [m,k] and C = A B for a weight's fixed mask B, which the party already holds. */
+  public record FixedMaskTriple(RingTensor a, RingTensor c) {
+    @Override
+    public String toString() {
+      return "FixedMaskTriple" + a;
+    }
+  }
+
   /** Shares of r, r >>> f and msb(r), as ring integers. */
   public record TruncPair(RingTensor r, RingTensor rHigh, RingTensor rMsb) {
     @Override

@@ -4,13 +4,7 @@ import org.secformer.shares.prg.Prg;
 import org.secformer.shares.ring.RingMatmul;
 import org.secformer.shares.ring.RingTensor;
 
-/**
- * Matrix Beaver triple C = A B. dims = [m, k, n]. Material: [A [m,k], B [k,n], C [m,n]].
- *
- * <p>With a non-empty key ({@link CorrelationKind#MATMUL_FIXED_B}) B is drawn from the weight's own
- * stream, so it is the same mask for every batch of the job: the parties open W - B once and afterwards
- * only X - A travels (see {@code MaskedWeight} for the security argument).
- */
+/** Matrix Beaver triple C = A B. dims = [m, k, n]. Material: [A [m,k], B [k,n], C [m,n]]. */
 final class MatmulTripleRecipe extends CorrectedForPartyOne {
   @Override
   public RingTensor[][] deal(PartyStreams p0, PartyStreams p1, CorrelationRequest req) {
@@ -21,7 +15,6 @@ final class MatmulTripleRecipe extends CorrectedForPartyOne {
     return new RingTensor[][] {{}, {c.subInPlace(m0[2])}};
   }
 
-
   @Override
   int corrections() {
     return 1;
@@ -30,13 +23,9 @@ final class MatmulTripleRecipe extends CorrectedForPartyOne {
   @Override
   RingTensor[] expand(int party, PartyStreams s, CorrelationRequest req) {
     int m = req.dim(0), k = req.dim(1), n = req.dim(2);
-    boolean fixedB = req.kind() == CorrelationKind.MATMUL_FIXED_B;
-    if (fixedB && req.key().isEmpty()) {
-      throw new IllegalArgumentException("a fixed-mask matmul triple needs the weight's key");
-    }
     Prg prg = s.forRequest(req.seq());
     RingTensor a = prg.uniform(m, k);
-    RingTensor b = fixedB ? s.forWeight(req.key()).uniform(k, n) : prg.uniform(k, n);
+    RingTensor b = prg.uniform(k, n);
     return party == 0 ? new RingTensor[] {a, b, prg.uniform(m, n)} : new RingTensor[] {a, b};
   }
 }

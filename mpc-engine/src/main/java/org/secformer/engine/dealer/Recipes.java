@@ -11,7 +11,7 @@ public final class Recipes {
   static {
     BY_KIND.put(CorrelationKind.MUL_TRIPLE, new MulTripleRecipe());
     BY_KIND.put(CorrelationKind.MATMUL_TRIPLE, new MatmulTripleRecipe());
-    BY_KIND.put(CorrelationKind.MATMUL_FIXED_B, new MatmulTripleRecipe());
+    BY_KIND.put(CorrelationKind.MATMUL_FIXED_B, new FixedMaskMatmulRecipe());
     BY_KIND.put(CorrelationKind.TRUNC_PAIR, new TruncPairRecipe());
     BY_KIND.put(CorrelationKind.SIN_COS, new SinCosRecipe());
     BY_KIND.put(CorrelationKind.COMPARISON, new ComparisonRecipe());

@@ -1,6 +1,6 @@
 package org.secformer.engine.protocol;
 
-import org.secformer.engine.dealer.Material.MatmulTriple;
+import org.secformer.engine.dealer.Material.FixedMaskTriple;
 import org.secformer.shares.ring.RingTensor;
 
 /**
@@ -44,7 +44,7 @@ public final class MaskedWeight {
     if (x.rank() != 2 || x.dim(1) != k) {
       throw new IllegalArgumentException("weight " + key + " is [" + k + "," + n + "], cannot multiply " + x);
     }
-    MatmulTriple t = ctx.dealer().matmulTripleFixedB(key, x.dim(0), k, n);
+    FixedMaskTriple t = ctx.dealer().matmulTripleFixedB(key, x.dim(0), k, n);
     RingTensor e = Open.open(ctx, "matmul-fixed", x.sub(t.a()));
     return BeaverMatmul.accumulate(t.c(), e, rightOfE, t.a(), opened);
   }
