@@ -90,8 +90,7 @@ public final class EngineMain {
     tls.checkFilesExist();
     var group = PeerLinks.newEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
     List<AutoCloseable> running = new ArrayList<>();
-    NetOptions options = NetOptions.defaults().withMaxFrameBytes(config.maxFrameBytes())
-        .withExchangeTimeout(Duration.ofMillis(config.timeoutMillis()));
+    NetOptions options = config.netOptions();
     for (int k = 0; k < config.workerCount(); k++) {
       if (onlyWorker >= 0 && k != onlyWorker) {
         continue;

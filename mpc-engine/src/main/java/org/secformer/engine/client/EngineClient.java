@@ -38,9 +38,7 @@ public final class EngineClient implements AutoCloseable {
     if (tls.role() != Role.CLIENT) {
       throw new IllegalArgumentException("the engine client needs the client certificate, got " + tls.role());
     }
-    NetOptions options = NetOptions.defaults()
-        .withMaxFrameBytes(config.maxFrameBytes())
-        .withExchangeTimeout(Duration.ofMillis(config.timeoutMillis()));
+    NetOptions options = config.netOptions();
     List<PartyConnection[]> pairs = new ArrayList<>();
     try {
       for (int k = 0; k < config.workerCount(); k++) {

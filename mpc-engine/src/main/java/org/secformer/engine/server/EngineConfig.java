@@ -3,6 +3,7 @@ package org.secformer.engine.server;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.secformer.engine.net.NetOptions;
 import org.secformer.engine.tls.Role;
 
 /**
@@ -38,6 +39,13 @@ public record EngineConfig(
           role.commonName() + " has " + list.size() + " workers, no worker " + worker);
     }
     return list.get(worker);
+  }
+
+  /** The link options every member of this cluster uses: its frame limit and timeout on the defaults. */
+  public NetOptions netOptions() {
+    return NetOptions.defaults()
+        .withMaxFrameBytes(maxFrameBytes)
+        .withExchangeTimeout(java.time.Duration.ofMillis(timeoutMillis));
   }
 
   /** Where P1's worker {@code worker} reaches P0's worker for the job links. */

@@ -48,7 +48,7 @@ public final class LocalCluster implements AutoCloseable {
       }
       EngineConfig base = new EngineConfig(eps, peerPorts.subList(0, workers), certDir,
           64 << 20, timeout.toMillis(), modelDir, 16);
-      NetOptions options = NetOptions.defaults().withExchangeTimeout(timeout);
+      NetOptions options = base.netOptions();
       List<Endpoint> dealerEps = new ArrayList<>();
       for (int k = 0; k < workers; k++) {
         DealerServer d = DealerServer.start(c.group, TlsConfig.forRole(certDir, Role.DEALER), "127.0.0.1", 0, options, 64);

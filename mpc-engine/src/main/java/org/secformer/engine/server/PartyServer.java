@@ -1,7 +1,6 @@
 package org.secformer.engine.server;
 
 import io.netty.channel.EventLoopGroup;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,9 +57,7 @@ public final class PartyServer implements AutoCloseable {
 
   /** Starts worker {@code worker} of {@code role} at the endpoint the configuration gives it. */
   public static PartyServer start(Role role, int worker, EngineConfig config, TlsConfig tls, EventLoopGroup group) {
-    NetOptions options = NetOptions.defaults()
-        .withMaxFrameBytes(config.maxFrameBytes())
-        .withExchangeTimeout(Duration.ofMillis(config.timeoutMillis()));
+    NetOptions options = config.netOptions();
     PartyServer s = new PartyServer(role, worker, config, tls, options, group);
     Endpoint me = config.endpoint(role, worker);
     if (role == Role.P0) {
