@@ -28,20 +28,14 @@ public final class CryptenSoftmax {
   private CryptenSoftmax() {}
 
   public static RingTensor apply(MpcContext ctx, RingTensor x, boolean[] keep, Softmax.Params p) {
-    Rows.requireMatrix(x, "softmax");
-    int rows = x.dim(0), cols = x.dim(1);
-    int[] idx = Rows.kept(keep, cols);
-    int a = idx.length;
-    if (a == 0 || rows == 0) {
-      return RingTensor.zeros(rows, cols);
-    }
-    int f = ctx.fracBits();
-    RingTensor xa = Rows.gather(x, idx);
-    RingTensor max = RowMax.max(ctx, xa, p.maxBits(f));
-    RingTensor e = LimitExp.exp(ctx, xa.sub(Rows.perRow(max, a)));
-    RingTensor r = NewtonReciprocal.reciprocal(ctx, Rows.sums(e));
-    return Rows.scatter(FxpMul.mul(ctx, e, Rows.perRow(r, a)), idx, cols);
+    return Rows.onKeptColumns(x, keep, "softmax", (xa, a) -> {
+      RingTensor max = RowMax.max(ctx, xa, p.maxBits(ctx.fracBits()));
+      RingTensor e = LimitExp.exp(ctx, xa.sub(Rows.perRow(max, a)));
+      RingTensor r = NewtonReciprocal.reciprocal(ctx, Rows.sums(e));
+      return FxpMul.mul(ctx, e, Rows.perRow(r, a));
+    });
   }
+
 
   public static Cost cost(int rows, int keptCols, int fracBits, Softmax.Params p) {
     if (keptCols == 0 || rows == 0) {

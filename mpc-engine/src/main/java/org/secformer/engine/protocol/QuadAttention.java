@@ -64,29 +64,24 @@ public final class QuadAttention {
   private QuadAttention() {}
 
   public static RingTensor apply(MpcContext ctx, RingTensor x, boolean[] keep, Params p) {
-    Rows.requireMatrix(x, "2Quad");
-    int rows = x.dim(0), cols = x.dim(1);
-    int[] idx = Rows.kept(keep, cols);
-    int a = idx.length;
-    if (a == 0 || rows == 0) {
-      return RingTensor.zeros(rows, cols);
-    }
-    int f = ctx.fracBits();
-    Config cfg = p.reciprocal(f);
-    RingTensor shifted = PublicOps.addConstant(ctx, Rows.gather(x, idx), Goldschmidt.encode(p.c(), f));
-    Round r1 = new Round(ctx, "quad");
-    Round.Slot q = r1.square(shifted);
-    r1.run();
-    RingTensor s2f = Rows.sums(q.get());
-    Round r2 = new Round(ctx, "quad-sum");
-    Round.Slot s = r2.truncate(s2f, f);
-    Round.Slot lt = Goldschmidt.compare(r2, Kind.RECIPROCAL, s2f, 2 * f, cfg);
-    r2.run();
-    RingTensor r = Goldschmidt.finish(ctx, Kind.RECIPROCAL, s.get(), lt, cfg);
-    RingTensor prod = BeaverMul.mul(ctx, q.get(), Rows.perRow(r, a));
-    RingTensor out = Truncation.truncate(ctx, prod, f + RECIPROCAL_BITS);
-    return Rows.scatter(out, idx, cols);
+    return Rows.onKeptColumns(x, keep, "2Quad", (xa, a) -> {
+      int f = ctx.fracBits();
+      Config cfg = p.reciprocal(f);
+      RingTensor shifted = PublicOps.addConstant(ctx, xa, Goldschmidt.encode(p.c(), f));
+      Round r1 = new Round(ctx, "quad");
+      Round.Slot q = r1.square(shifted);
+      r1.run();
+      RingTensor s2f = Rows.sums(q.get());
+      Round r2 = new Round(ctx, "quad-sum");
+      Round.Slot s = r2.truncate(s2f, f);
+      Round.Slot lt = Goldschmidt.compare(r2, Kind.RECIPROCAL, s2f, 2 * f, cfg);
+      r2.run();
+      RingTensor r = Goldschmidt.finish(ctx, Kind.RECIPROCAL, s.get(), lt, cfg);
+      RingTensor prod = BeaverMul.mul(ctx, q.get(), Rows.perRow(r, a));
+      return Truncation.truncate(ctx, prod, f + RECIPROCAL_BITS);
+    });
   }
+
 
   public static Cost cost(int rows, int keptCols, int fracBits, Params p) {
     if (keptCols == 0 || rows == 0) {

@@ -102,6 +102,25 @@ final class Rows {
     return RingTensor.of(out, rows, cols);
   }
 
+  /** The row normalisation applied to the kept columns only: [rows, kept] to [rows, kept]. */
+  interface OnKept {
+    RingTensor apply(RingTensor kept, int keptCols);
+  }
+
+  /**
+   * Runs {@code f} on the kept columns of every row of x [rows, cols] and puts the result back in place;
+   * masked columns are zero, and an input with no kept column or no row gives zeros without traffic.
+   */
+  static RingTensor onKeptColumns(RingTensor x, boolean[] keep, String what, OnKept f) {
+    requireMatrix(x, what);
+    int rows = x.dim(0), cols = x.dim(1);
+    int[] idx = kept(keep, cols);
+    if (idx.length == 0 || rows == 0) {
+      return RingTensor.zeros(rows, cols);
+    }
+    return scatter(f.apply(gather(x, idx), idx.length), idx, cols);
+  }
+
   /** Smallest L with |v| < 2^(L-1) for every |v| <= bound at {@code bits} fractional bits, plus one bit of margin. */
   static int signedBits(double bound, int bits) {
     double max = Math.ceil(bound * Math.scalb(1.0, bits));

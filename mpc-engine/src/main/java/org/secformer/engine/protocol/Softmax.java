@@ -73,23 +73,17 @@ public final class Softmax {
 
   /** Softmax of each row of shared scores [rows, cols] over the kept columns ({@code keep} null: all). */
   public static RingTensor apply(MpcContext ctx, RingTensor x, boolean[] keep, Params p) {
-    Rows.requireMatrix(x, "softmax");
-    int rows = x.dim(0), cols = x.dim(1);
-    int[] idx = Rows.kept(keep, cols);
-    int a = idx.length;
-    if (a == 0 || rows == 0) {
-      return RingTensor.zeros(rows, cols);
-    }
-    int f = ctx.fracBits();
-    RingTensor xa = Rows.gather(x, idx);
-    RingTensor max = RowMax.max(ctx, xa, p.maxBits(f));
-    RingTensor z = xa.sub(Rows.perRow(max, a));
-    RingTensor e = NegExp.exp(ctx, z, p.squarings(), f, INNER_BITS);
-    RingTensor r = Goldschmidt.reciprocal(ctx, Rows.sums(e), p.reciprocal(a));
-    RingTensor prod = BeaverMul.mul(ctx, e, Rows.perRow(r, a));
-    RingTensor out = Truncation.truncate(ctx, prod, 2 * INNER_BITS - f);
-    return Rows.scatter(out, idx, cols);
+    return Rows.onKeptColumns(x, keep, "softmax", (xa, a) -> {
+      int f = ctx.fracBits();
+      RingTensor max = RowMax.max(ctx, xa, p.maxBits(f));
+      RingTensor z = xa.sub(Rows.perRow(max, a));
+      RingTensor e = NegExp.exp(ctx, z, p.squarings(), f, INNER_BITS);
+      RingTensor r = Goldschmidt.reciprocal(ctx, Rows.sums(e), p.reciprocal(a));
+      RingTensor prod = BeaverMul.mul(ctx, e, Rows.perRow(r, a));
+      return Truncation.truncate(ctx, prod, 2 * INNER_BITS - f);
+    });
   }
+
 
   public static Cost cost(int rows, int keptCols, int fracBits, Params p) {
     if (keptCols == 0 || rows == 0) {
