@@ -35,6 +35,10 @@ public final class L2Normalize {
       return new Params(normSqLo, normSqHi, 0, 100, Goldschmidt.Deflation.SECURE, Goldschmidt.DEFAULT_SECURE_ITERATIONS);
     }
 
+    public Params withXMax(double m) {
+      return new Params(normSqLo, normSqHi, eps, m, deflation, iterations);
+    }
+
     Config rsqrt(int fracBits) {
       return new Config(normSqLo + eps, normSqHi + eps, deflation, iterations, 1, fracBits, RSQRT_BITS, 1.0);
     }

@@ -64,24 +64,54 @@ public final class QuadAttention {
   private QuadAttention() {}
 
   public static RingTensor apply(MpcContext ctx, RingTensor x, boolean[] keep, Params p) {
-    return Rows.onKeptColumns(x, keep, "2Quad", (xa, a) -> {
-      int f = ctx.fracBits();
-      Config cfg = p.reciprocal(f);
-      RingTensor shifted = PublicOps.addConstant(ctx, xa, Goldschmidt.encode(p.c(), f));
-      Round r1 = new Round(ctx, "quad");
-      Round.Slot q = r1.square(shifted);
-      r1.run();
-      RingTensor s2f = Rows.sums(q.get());
-      Round r2 = new Round(ctx, "quad-sum");
-      Round.Slot s = r2.truncate(s2f, f);
-      Round.Slot lt = Goldschmidt.compare(r2, Kind.RECIPROCAL, s2f, 2 * f, cfg);
-      r2.run();
-      RingTensor r = Goldschmidt.finish(ctx, Kind.RECIPROCAL, s.get(), lt, cfg);
-      RingTensor prod = BeaverMul.mul(ctx, q.get(), Rows.perRow(r, a));
-      return Truncation.truncate(ctx, prod, f + RECIPROCAL_BITS);
-    });
+    return Rows.onKeptColumns(x, keep, "2Quad", (xa, a) -> normalise(ctx, shift(ctx, xa, p), p));
   }
 
+  /**
+   * 2Quad with a secret column mask: {@code keep} holds shares of integer 0/1 values of x's shape. The
+   * shifted score x + c is multiplied by the mask first (one Beaver round, no truncation since the mask
+   * is an integer), so a masked entry's quad is exactly 0 and which keys are padding stays secret.
+   * Cost: {@link #maskedCost}.
+   */
+  public static RingTensor applyMasked(MpcContext ctx, RingTensor x, RingTensor keep, Params p) {
+    if (!x.sameShape(keep)) {
+      throw new IllegalArgumentException("2Quad mask " + keep + " does not match the scores " + x);
+    }
+    Rows.requireMatrix(x, "2Quad");
+    if (x.size() == 0) {
+      return RingTensor.zeros(x.shape());
+    }
+    return normalise(ctx, BeaverMul.mul(ctx, shift(ctx, x, p), keep), p);
+  }
+
+  private static RingTensor shift(MpcContext ctx, RingTensor x, Params p) {
+    return PublicOps.addConstant(ctx, x, Goldschmidt.encode(p.c(), ctx.fracBits()));
+  }
+
+  /** (x + c)^2 / row sum for the shifted scores of [rows, cols]. */
+  private static RingTensor normalise(MpcContext ctx, RingTensor shifted, Params p) {
+    int f = ctx.fracBits();
+    int a = shifted.dim(1);
+    Config cfg = p.reciprocal(f);
+    Round r1 = new Round(ctx, "quad");
+    Round.Slot q = r1.square(shifted);
+    r1.run();
+    RingTensor s2f = Rows.sums(q.get());
+    Round r2 = new Round(ctx, "quad-sum");
+    Round.Slot s = r2.truncate(s2f, f);
+    Round.Slot lt = Goldschmidt.compare(r2, Kind.RECIPROCAL, s2f, 2 * f, cfg);
+    r2.run();
+    RingTensor r = Goldschmidt.finish(ctx, Kind.RECIPROCAL, s.get(), lt, cfg);
+    RingTensor prod = BeaverMul.mul(ctx, q.get(), Rows.perRow(r, a));
+    return Truncation.truncate(ctx, prod, f + RECIPROCAL_BITS);
+  }
+
+  public static Cost maskedCost(int rows, int cols, int fracBits, Params p) {
+    if (cols == 0 || rows == 0) {
+      return Cost.ZERO;
+    }
+    return BeaverMul.cost((long) rows * cols).plus(cost(rows, cols, fracBits, p));
+  }
 
   public static Cost cost(int rows, int keptCols, int fracBits, Params p) {
     if (keptCols == 0 || rows == 0) {

@@ -59,6 +59,28 @@ public final class Softmax {
       return new Params(scoreLo, scoreHi, squarings, d, t);
     }
 
+    /**
+     * The parameters {@link #applyMasked} runs with: masked scores are pushed down by {@link #maskShift}, so
+     * the declared range grows by it and exp needs enough squarings for the wider domain.
+     */
+    public Params masked() {
+      double lo = scoreLo - maskShift();
+      int n = squarings;
+      while (scoreHi - lo > -NegExp.lowestInput(n)) {
+        n++;
+      }
+      return new Params(lo, scoreHi, n, deflation, iterations);
+    }
+
+    /**
+     * What a masked score loses: more than the declared range, so every masked score is below every kept
+     * one (the row max is a kept score and the row sum stays in [1, A]), and 16 more, so a masked
+     * entry's exp is below e^-16 = 1.1e-7 of the row max before it underflows to 0 at 24 bits.
+     */
+    public double maskShift() {
+      return Math.ceil(scoreHi - scoreLo) + 16;
+    }
+
     /** Comparison width of the row max for 16-bit scores. */
     int maxBits(int fracBits) {
       return Rows.signedBits(scoreHi - scoreLo, fracBits);
@@ -84,6 +106,27 @@ public final class Softmax {
     });
   }
 
+
+  /**
+   * Softmax of each row of shared scores [rows, cols] with a secret column mask: {@code keep} holds
+   * shares of integer 0/1 values of x's shape (1 = the key takes part). A masked score gets
+   * {@link Params#maskShift} subtracted, a local step, so which keys are padding stays secret; the row
+   * then goes through {@link #apply} over all its columns with {@link Params#masked}. Masked entries come
+   * out below 1.1e-7 (at most 0 after the final truncation in practice). Cost: {@link #maskedCost}.
+   */
+  public static RingTensor applyMasked(MpcContext ctx, RingTensor x, RingTensor keep, Params p) {
+    if (!x.sameShape(keep)) {
+      throw new IllegalArgumentException("softmax mask " + keep + " does not match the scores " + x);
+    }
+    long shift = Goldschmidt.encode(p.maskShift(), ctx.fracBits());
+    // x + shift (keep - 1): keep is an integer share, so keep * shift is a local product at f bits
+    RingTensor shifted = PublicOps.addConstant(ctx, x.add(keep.mulScalar(shift)), -shift);
+    return apply(ctx, shifted, null, p.masked());
+  }
+
+  public static Cost maskedCost(int rows, int cols, int fracBits, Params p) {
+    return cost(rows, cols, fracBits, p.masked());
+  }
 
   public static Cost cost(int rows, int keptCols, int fracBits, Params p) {
     if (keptCols == 0 || rows == 0) {
