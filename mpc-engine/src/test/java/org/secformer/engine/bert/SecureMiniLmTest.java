@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.secformer.engine.Simulation;
+import org.secformer.engine.job.InProcessParties;
 import org.secformer.engine.bert.secure.SecureBert;
 import org.secformer.engine.bert.secure.SecureBertInput;
 import org.secformer.engine.bert.secure.SecureBertParams;
@@ -59,7 +59,7 @@ class SecureMiniLmTest {
       double[][] ref = PlainBert.poolAndNormalize(MiniLm.widen(mini.ort(in)), in.attentionMask(),
           BertConfig.Pooling.MEAN, true);
       Share[] input = Sharing.split(SecureBertInput.encode(in, cfg.vocab()));
-      Simulation.Run<RingTensor> run = Simulation.run(ctx -> new SecureBert(cfg, "minilm",
+      InProcessParties.Run<RingTensor> run = InProcessParties.run(ctx -> new SecureBert(cfg, "minilm",
           n -> shares.get(n)[ctx.party()].copy(), params).apply(ctx, input[ctx.party()].tensor()));
       double[] got = FXP.decode(Sharing.reconstruct(new Share(0, run.result(0)), new Share(1, run.result(1))));
       int h = cfg.hidden();

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.secformer.engine.Simulation;
+import org.secformer.engine.job.InProcessParties;
 import org.secformer.engine.comm.CommStats;
 import org.secformer.engine.model.ModelSharer;
 import org.secformer.engine.model.ModelStore;
@@ -43,7 +43,7 @@ class SecureLinearJobTest {
       }
       xs[bi] = Sharing.split(FXP.encode(x[bi], rows, k));
     }
-    Simulation.Run<RingTensor[]> run = Simulation.run(ctx -> {
+    InProcessParties.Run<RingTensor[]> run = InProcessParties.run(ctx -> {
       ModelStore store = new ModelStore(models, ctx.party());
       PartyJob job = new PartyJob("job-1", ctx,
           Computations.create(Computations.LINEAR, "lin", Map.of("bias", "b"), store));

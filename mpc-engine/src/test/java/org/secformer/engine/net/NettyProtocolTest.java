@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.secformer.engine.Simulation;
+import org.secformer.engine.job.InProcessParties;
 import org.secformer.engine.comm.CommStats;
 import org.secformer.engine.dealer.CorrelationSource;
 import org.secformer.engine.dealer.LocalDealer;
@@ -55,7 +55,7 @@ class NettyProtocolTest {
           .map(p -> new MpcContext(links.party(p),
               new CorrelationSource(p, dealer.link(p), links.party(p).stats(), 30_000), FixedPoint.defaults()))
           .toList();
-      Simulation.Run<RingTensor> run = Simulation.runOn(ctxs, ctx -> {
+      InProcessParties.Run<RingTensor> run = InProcessParties.runOn(ctxs, ctx -> {
         CommStats.Snapshot before = ctx.stats().snapshot();
         RingTensor out = BeaverMatmul.matmul(ctx, xs[ctx.party()].tensor(), ys[ctx.party()].tensor());
         CommStats.Snapshot used = ctx.stats().snapshot().minus(before);

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.secformer.engine.Simulation;
+import org.secformer.engine.job.InProcessParties;
 import org.secformer.shares.Share;
 import org.secformer.shares.Sharing;
 import org.secformer.shares.fxp.FixedPoint;
@@ -16,13 +16,13 @@ import org.secformer.shares.ring.RingTensor;
 class CompareTest {
   private static final FixedPoint FXP = FixedPoint.defaults();
 
-  private static RingTensor reconstruct(Simulation.Run<RingTensor> run) {
+  private static RingTensor reconstruct(InProcessParties.Run<RingTensor> run) {
     return Sharing.reconstruct(new Share(0, run.result(0)), new Share(1, run.result(1)));
   }
 
   private static long[] lessThanZero(long[] v, int bits) {
     Share[] xs = Sharing.split(RingTensor.of(v, v.length));
-    Simulation.Run<RingTensor> run = ProtocolRuns.runChecked(Compare.cost(v.length, bits),
+    InProcessParties.Run<RingTensor> run = ProtocolRuns.runChecked(Compare.cost(v.length, bits),
         ctx -> Compare.lessThanZero(ctx, xs[ctx.party()].tensor(), bits));
     return reconstruct(run).data();
   }
@@ -78,7 +78,7 @@ class CompareTest {
     RingTensor bt = RingTensor.of(borders, 2 * n);
     Share[] xs = Sharing.split(xt);
     // x < border: border is public, so subtract it at party 0 only
-    Simulation.Run<RingTensor> run = ProtocolRuns.runChecked(Compare.cost(2 * n, 32),
+    InProcessParties.Run<RingTensor> run = ProtocolRuns.runChecked(Compare.cost(2 * n, 32),
         ctx -> Compare.lessThanZero(ctx, PublicOps.addPublic(ctx, xs[ctx.party()].tensor(), bt.neg()), 32));
     long[] z = reconstruct(run).data();
     for (int i = 0; i < 2 * n; i++) {
@@ -98,9 +98,9 @@ class CompareTest {
     c[1] = a[1] + 1;
     c[2] = a[2] - 1;
     Share[] as = Sharing.split(RingTensor.of(a, n)), cs = Sharing.split(RingTensor.of(c, n));
-    Simulation.Run<RingTensor> lt = ProtocolRuns.runChecked(Compare.cost(n, bits),
+    InProcessParties.Run<RingTensor> lt = ProtocolRuns.runChecked(Compare.cost(n, bits),
         ctx -> Compare.lessThan(ctx, as[ctx.party()].tensor(), cs[ctx.party()].tensor(), bits));
-    Simulation.Run<RingTensor> ge = ProtocolRuns.runChecked(Compare.cost(n, bits),
+    InProcessParties.Run<RingTensor> ge = ProtocolRuns.runChecked(Compare.cost(n, bits),
         ctx -> Compare.greaterEqualZero(ctx, as[ctx.party()].tensor().sub(cs[ctx.party()].tensor()), bits));
     long[] zl = reconstruct(lt).data(), zg = reconstruct(ge).data();
     for (int i = 0; i < n; i++) {
@@ -113,7 +113,7 @@ class CompareTest {
   void shapeIsKeptAndDefaultWidthWorks() {
     long[] v = {-5, 5, 0, -1, 7, -(1L << 46)};
     Share[] xs = Sharing.split(RingTensor.of(v, 2, 3));
-    Simulation.Run<RingTensor> run = ProtocolRuns.runChecked(Compare.cost(6, Compare.DEFAULT_BITS),
+    InProcessParties.Run<RingTensor> run = ProtocolRuns.runChecked(Compare.cost(6, Compare.DEFAULT_BITS),
         ctx -> Compare.lessThanZero(ctx, xs[ctx.party()].tensor()));
     RingTensor z = reconstruct(run);
     assertArrayEquals(new int[] {2, 3}, z.shape());
@@ -134,7 +134,7 @@ class CompareTest {
     b[0] = Long.MAX_VALUE;
     Share[] bits = Sharing.split(RingTensor.of(bit, n));
     Share[] as = Sharing.split(RingTensor.of(a, n)), bs = Sharing.split(RingTensor.of(b, n));
-    Simulation.Run<RingTensor> run = ProtocolRuns.runChecked(Select.cost(n),
+    InProcessParties.Run<RingTensor> run = ProtocolRuns.runChecked(Select.cost(n),
         ctx -> Select.select(ctx, bits[ctx.party()].tensor(), as[ctx.party()].tensor(), bs[ctx.party()].tensor()));
     long[] z = reconstruct(run).data();
     for (int i = 0; i < n; i++) {
@@ -149,7 +149,7 @@ class CompareTest {
       System.arraycopy(rows[i], 0, flat, i * c, c);
     }
     Share[] xs = Sharing.split(RingTensor.of(flat, r, c));
-    Simulation.Run<RingTensor> run = ProtocolRuns.runChecked(RowMax.cost(r, c, bits),
+    InProcessParties.Run<RingTensor> run = ProtocolRuns.runChecked(RowMax.cost(r, c, bits),
         ctx -> RowMax.max(ctx, xs[ctx.party()].tensor(), bits));
     RingTensor z = reconstruct(run);
     assertArrayEquals(new int[] {r}, z.shape());

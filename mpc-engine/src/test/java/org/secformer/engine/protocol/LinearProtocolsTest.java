@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
-import org.secformer.engine.Simulation;
+import org.secformer.engine.job.InProcessParties;
 import org.secformer.engine.comm.CommStats;
 import org.secformer.shares.Share;
 import org.secformer.shares.Sharing;
@@ -26,12 +26,12 @@ class LinearProtocolsTest {
     return t;
   }
 
-  private static RingTensor reconstruct(Simulation.Run<RingTensor> run) {
+  private static RingTensor reconstruct(InProcessParties.Run<RingTensor> run) {
     return Sharing.reconstruct(new Share(0, run.result(0)), new Share(1, run.result(1)));
   }
 
   /** Runs body at both parties and checks that the measured traffic equals the declared cost. */
-  private static Simulation.Run<RingTensor> runChecked(Cost declared, Function<MpcContext, RingTensor> body) {
+  private static InProcessParties.Run<RingTensor> runChecked(Cost declared, Function<MpcContext, RingTensor> body) {
     return ProtocolRuns.runChecked(declared, body);
   }
 
@@ -42,7 +42,7 @@ class LinearProtocolsTest {
     x.data()[0] = Long.MIN_VALUE;
     y.data()[1] = -1;
     Share[] xs = Sharing.split(x), ys = Sharing.split(y);
-    Simulation.Run<RingTensor> run = runChecked(BeaverMul.cost(91),
+    InProcessParties.Run<RingTensor> run = runChecked(BeaverMul.cost(91),
         ctx -> BeaverMul.mul(ctx, xs[ctx.party()].tensor(), ys[ctx.party()].tensor()));
     assertEquals(x.mul(y), reconstruct(run));
   }
@@ -52,7 +52,7 @@ class LinearProtocolsTest {
     SplittableRandom rnd = new SplittableRandom(2);
     RingTensor x = random(rnd, 9, 33), y = random(rnd, 33, 17);
     Share[] xs = Sharing.split(x), ys = Sharing.split(y);
-    Simulation.Run<RingTensor> run = runChecked(BeaverMatmul.cost(9, 33, 17),
+    InProcessParties.Run<RingTensor> run = runChecked(BeaverMatmul.cost(9, 33, 17),
         ctx -> BeaverMatmul.matmul(ctx, xs[ctx.party()].tensor(), ys[ctx.party()].tensor()));
     assertEquals(RingMatmul.matmul(x, y), reconstruct(run));
   }
@@ -68,7 +68,7 @@ class LinearProtocolsTest {
     for (int i = 0; i < batches.length; i++) {
       bs[i] = Sharing.split(batches[i]);
     }
-    Simulation.Run<RingTensor[]> run = Simulation.run(ctx -> {
+    InProcessParties.Run<RingTensor[]> run = InProcessParties.run(ctx -> {
       CommStats.Snapshot s0 = ctx.stats().snapshot();
       MaskedWeight mw = MaskedWeight.open(ctx, "layer0.query", ws[ctx.party()].tensor());
       CommStats.Snapshot s1 = ctx.stats().snapshot();
@@ -108,7 +108,7 @@ class LinearProtocolsTest {
     v[4] = -(1L << 16);
     RingTensor x = RingTensor.of(v, n);
     Share[] xs = Sharing.split(x);
-    Simulation.Run<RingTensor> run = runChecked(Truncation.cost(n),
+    InProcessParties.Run<RingTensor> run = runChecked(Truncation.cost(n),
         ctx -> Truncation.truncate(ctx, xs[ctx.party()].tensor(), 16));
     long[] z = reconstruct(run).data();
     long ups = 0;
@@ -137,7 +137,7 @@ class LinearProtocolsTest {
       b[i] = (rnd.nextDouble() - 0.5) * 200;
     }
     Share[] as = Sharing.split(FXP.encode(a, n)), bs = Sharing.split(FXP.encode(b, n));
-    Simulation.Run<RingTensor> run = runChecked(FxpMul.mulCost(n),
+    InProcessParties.Run<RingTensor> run = runChecked(FxpMul.mulCost(n),
         ctx -> FxpMul.mul(ctx, as[ctx.party()].tensor(), bs[ctx.party()].tensor()));
     double[] z = FXP.decode(reconstruct(run));
     for (int i = 0; i < n; i++) {
@@ -150,7 +150,7 @@ class LinearProtocolsTest {
   void publicOpsAreLocal() {
     RingTensor x = RingTensor.of(new long[] {5, -7}, 2);
     Share[] xs = Sharing.split(x);
-    Simulation.Run<RingTensor> run = runChecked(Cost.ZERO,
+    InProcessParties.Run<RingTensor> run = runChecked(Cost.ZERO,
         ctx -> PublicOps.addConstant(ctx, xs[ctx.party()].tensor(), 10));
     assertArrayEquals(new long[] {15, 3}, reconstruct(run).data());
   }

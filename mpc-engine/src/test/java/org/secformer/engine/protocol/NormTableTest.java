@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.secformer.engine.Simulation;
+import org.secformer.engine.job.InProcessParties;
 import org.secformer.engine.comm.CommStats;
 import org.secformer.engine.protocol.Goldschmidt.Config;
 import org.secformer.engine.protocol.Goldschmidt.Kind;
@@ -32,7 +32,7 @@ class NormTableTest {
   record Measured(RingTensor out, long rounds, long sent, long dealer0, long dealer1) {}
 
   static Measured measure(Function<MpcContext, RingTensor> body) {
-    Simulation.Run<Object[]> run = Simulation.run(ctx -> {
+    InProcessParties.Run<Object[]> run = InProcessParties.run(ctx -> {
       CommStats.Snapshot before = ctx.stats().snapshot();
       RingTensor out = body.apply(ctx);
       return new Object[] {out, ctx.stats().snapshot().minus(before)};

@@ -1,7 +1,7 @@
 package org.secformer.engine.protocol;
 
 import java.util.function.Function;
-import org.secformer.engine.Simulation;
+import org.secformer.engine.job.InProcessParties;
 import org.secformer.shares.Share;
 import org.secformer.shares.Sharing;
 import org.secformer.shares.ring.RingTensor;
@@ -12,7 +12,7 @@ final class NormTesting {
 
   /** Runs body at both parties, checks the measured traffic against the declared cost, reconstructs. */
   static RingTensor runChecked(Cost declared, Function<MpcContext, RingTensor> body) {
-    Simulation.Run<RingTensor> run = ProtocolRuns.runChecked(declared, body);
+    InProcessParties.Run<RingTensor> run = ProtocolRuns.runChecked(declared, body);
     return Sharing.reconstruct(new Share(0, run.result(0)), new Share(1, run.result(1)));
   }
 

@@ -3,7 +3,7 @@ package org.secformer.engine.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.function.Function;
-import org.secformer.engine.Simulation;
+import org.secformer.engine.job.InProcessParties;
 import org.secformer.engine.comm.CommStats;
 import org.secformer.shares.Share;
 import org.secformer.shares.Sharing;
@@ -23,7 +23,7 @@ final class ProtocolRuns {
   static Measured run(double[] xs, Cost declared, Function<MpcContext, Function<RingTensor, RingTensor>> body) {
     Share[] shares = Sharing.split(FXP.encode(xs, xs.length));
     CommStats.Snapshot[] used = new CommStats.Snapshot[2];
-    Simulation.Run<RingTensor> run = Simulation.run(ctx -> {
+    InProcessParties.Run<RingTensor> run = InProcessParties.run(ctx -> {
       CommStats.Snapshot before = ctx.stats().snapshot();
       RingTensor out = body.apply(ctx).apply(shares[ctx.party()].tensor());
       used[ctx.party()] = assertTraffic(declared, ctx, before);
@@ -34,8 +34,8 @@ final class ProtocolRuns {
   }
 
   /** Runs body at both parties, checking at each that the measured traffic equals the declared cost exactly. */
-  static <T> Simulation.Run<T> runChecked(Cost declared, Function<MpcContext, T> body) {
-    return Simulation.run(ctx -> {
+  static <T> InProcessParties.Run<T> runChecked(Cost declared, Function<MpcContext, T> body) {
+    return InProcessParties.run(ctx -> {
       CommStats.Snapshot before = ctx.stats().snapshot();
       T out = body.apply(ctx);
       assertTraffic(declared, ctx, before);

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
-import org.secformer.engine.Simulation;
+import org.secformer.engine.job.InProcessParties;
 import org.secformer.engine.comm.CommStats;
 import org.secformer.engine.dealer.CorrelationKind;
 import org.secformer.engine.dealer.CorrelationSource;
@@ -17,7 +17,7 @@ import org.secformer.shares.Sharing;
 import org.secformer.shares.ring.RingTensor;
 
 class RoundTest {
-  private static RingTensor reconstruct(Simulation.Run<RingTensor[]> run, int k) {
+  private static RingTensor reconstruct(InProcessParties.Run<RingTensor[]> run, int k) {
     return Sharing.reconstruct(new Share(0, run.result(0)[k]), new Share(1, run.result(1)[k]));
   }
 
@@ -41,7 +41,7 @@ class RoundTest {
         .parallel(Open.cost(n)).parallel(Square.ringCost(n));
     assertEquals(declared,
         new Round.Tally().mul(n).trunc(n).cmp(3L * n, bits).open(n).square(n).total());
-    Simulation.Run<RingTensor[]> run = Simulation.run(ctx -> {
+    InProcessParties.Run<RingTensor[]> run = InProcessParties.run(ctx -> {
       CommStats.Snapshot before = ctx.stats().snapshot();
       RingTensor x = as[ctx.party()].tensor(), y = bs[ctx.party()].tensor(), z = cs[ctx.party()].tensor();
       Round r = new Round(ctx, "batch");
@@ -78,7 +78,7 @@ class RoundTest {
     SplittableRandom rnd = new SplittableRandom(5);
     long[] a = rnd.longs(6).toArray(), b = rnd.longs(4).toArray();
     Share[] as = Sharing.split(RingTensor.of(a, 2, 3)), bs = Sharing.split(RingTensor.of(b, 4));
-    Simulation.Run<RingTensor[]> run = Simulation.run(ctx -> {
+    InProcessParties.Run<RingTensor[]> run = InProcessParties.run(ctx -> {
       ctx.dealer().startTrace();
       RingTensor x = as[ctx.party()].tensor(), y = bs[ctx.party()].tensor();
       Round r = new Round(ctx, "two");
@@ -164,7 +164,7 @@ class RoundTest {
   private static void checkStandAlone(Share[] xs, Cost declared, Round.Tally tally,
       Function<MpcContext, Function<RingTensor, RingTensor>> body, CorrelationKind kind, int... dims) {
     assertEquals(declared, tally.total());
-    Simulation.run(ctx -> {
+    InProcessParties.run(ctx -> {
       CommStats.Snapshot before = ctx.stats().snapshot();
       ctx.dealer().startTrace();
       RingTensor out = body.apply(ctx).apply(xs[ctx.party()].tensor());
@@ -180,7 +180,7 @@ class RoundTest {
   @Test
   void rowOfAComparisonResult() {
     Share[] xs = Sharing.split(RingTensor.of(new long[] {-3, 4}, 1, 2));
-    Simulation.Run<RingTensor[]> run = Simulation.run(ctx -> {
+    InProcessParties.Run<RingTensor[]> run = InProcessParties.run(ctx -> {
       Round r = new Round(ctx, "rows");
       Round.Slot lt = r.lessThanConstants(xs[ctx.party()].tensor(), 16, -5, 0, 5);
       assertThrows(IllegalStateException.class, () -> lt.row(0));

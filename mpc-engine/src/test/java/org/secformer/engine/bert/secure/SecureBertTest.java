@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.secformer.engine.Simulation;
+import org.secformer.engine.job.InProcessParties;
 import org.secformer.engine.bert.BertConfig;
 import org.secformer.engine.bert.BertConfig.AttentionKind;
 import org.secformer.engine.bert.BertConfig.Pooling;
@@ -48,8 +48,8 @@ class SecureBertTest {
     BertInput one = BertInput.padded(List.of(new int[] {1, 7, 9, 2}, new int[] {1, 3, 4, 5, 6, 7, 8, 2}), 0);
     // the same sequence alone, padded to the same public length 8
     BertInput alone = new BertInput(new int[][] {{1, 7, 9, 2, 0, 0, 0, 0}}, new int[][] {{1, 1, 1, 1, 0, 0, 0, 0}}, null);
-    Simulation.Run<RingTensor> two = run(tiny, cfg, one);
-    Simulation.Run<RingTensor> single = run(tiny, cfg, alone);
+    InProcessParties.Run<RingTensor> two = run(tiny, cfg, one);
+    InProcessParties.Run<RingTensor> single = run(tiny, cfg, alone);
     long roundsTwo = two.context(0).stats().rounds(), roundsOne = single.context(0).stats().rounds();
     System.out.printf("rounds at T = 8: batch 2 %d, batch 1 %d%n", roundsTwo, roundsOne);
     assertEquals(roundsOne, roundsTwo, "a batch of sequences must take the rounds of one");
@@ -92,9 +92,9 @@ class SecureBertTest {
     assertTrue(worst < tolerance, "max error " + worst);
   }
 
-  private static Simulation.Run<RingTensor> run(TinyBert tiny, BertConfig cfg, BertInput in) {
+  private static InProcessParties.Run<RingTensor> run(TinyBert tiny, BertConfig cfg, BertInput in) {
     Share[] input = Sharing.split(SecureBertInput.encode(in, cfg.vocab()));
-    return Simulation.run(ctx -> new SecureBert(cfg, "tiny", tiny.weightsOf(ctx.party()), TinyBert.params())
+    return InProcessParties.run(ctx -> new SecureBert(cfg, "tiny", tiny.weightsOf(ctx.party()), TinyBert.params())
         .apply(ctx, input[ctx.party()].tensor()));
   }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.secformer.engine.Simulation;
+import org.secformer.engine.job.InProcessParties;
 import org.secformer.engine.bert.BertConfig;
 import org.secformer.engine.bert.BertInput;
 import org.secformer.engine.bert.ForwardProbe;
@@ -34,7 +34,7 @@ class SecureEncoderLayerTest {
     int t = in.seqLen(), h = cfg.hidden();
     Share[] xs = Sharing.split(TinyBert.FXP.encode(captured[0], in.batch() * t, h));
     Share[] mask = Sharing.split(SecureBertInput.split(SecureBertInput.encode(in, cfg.vocab()), cfg.vocab()).mask());
-    Simulation.Run<RingTensor> run = Simulation.run(ctx -> {
+    InProcessParties.Run<RingTensor> run = InProcessParties.run(ctx -> {
       SecureEncoderLayer layer = new SecureEncoderLayer(cfg, 0, "tiny", tiny.weightsOf(ctx.party()), TinyBert.params());
       return layer.forward(ctx, xs[ctx.party()].tensor(), t, Blocks.scoreMask(mask[ctx.party()].tensor(), cfg.heads()));
     });

@@ -3,7 +3,7 @@ package org.secformer.engine.bert.secure;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.secformer.engine.Simulation;
+import org.secformer.engine.job.InProcessParties;
 import org.secformer.engine.bert.BertConfig;
 import org.secformer.engine.bert.BertModel;
 import org.secformer.engine.bert.Tensor;
@@ -58,7 +58,7 @@ final class TinyBert {
   }
 
   /** Runs f at both parties and reconstructs the output. */
-  static RingTensor reconstruct(Simulation.Run<RingTensor> run) {
+  static RingTensor reconstruct(InProcessParties.Run<RingTensor> run) {
     return Sharing.reconstruct(new Share(0, run.result(0)), new Share(1, run.result(1)));
   }
 }

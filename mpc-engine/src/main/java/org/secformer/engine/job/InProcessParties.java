@@ -1,4 +1,4 @@
-package org.secformer.engine;
+package org.secformer.engine.job;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +14,13 @@ import org.secformer.engine.dealer.LocalDealer;
 import org.secformer.engine.protocol.MpcContext;
 import org.secformer.shares.fxp.FixedPoint;
 
-/** Runs P0 and P1 as two threads over in-memory links with an in-process dealer (like SPU's simulate). */
-public final class Simulation {
-  private Simulation() {}
+/**
+ * Runs P0 and P1 as two threads of this JVM over in-memory links with an in-process dealer (like SPU's
+ * simulate): the same protocol code as the engines, without sockets or TLS. For tests, the accuracy
+ * reports and the model benchmarks; traffic is counted exactly as on the network.
+ */
+public final class InProcessParties {
+  private InProcessParties() {}
 
   /** Result of each party plus its context (for traffic checks). */
   public record Run<T>(List<T> results, List<MpcContext> contexts) {
@@ -30,12 +34,20 @@ public final class Simulation {
   }
 
   public static <T> Run<T> run(Function<MpcContext, T> body) {
-    PeerChannel[] peers = InMemoryPeers.pair(30_000);
-    LocalDealer dealer = new LocalDealer("test-job");
+    return run("in-process", FixedPoint.defaults(), 30_000, body);
+  }
+
+  /**
+   * Runs body at both parties under a fresh dealer job {@code jobId} at the given fixed point; a party
+   * waits at most {@code timeoutMillis} for the other's message or for dealer material.
+   */
+  public static <T> Run<T> run(String jobId, FixedPoint fxp, long timeoutMillis, Function<MpcContext, T> body) {
+    PeerChannel[] peers = InMemoryPeers.pair(timeoutMillis);
+    LocalDealer dealer = new LocalDealer(jobId);
     List<MpcContext> ctxs = new ArrayList<>();
     for (int p = 0; p < 2; p++) {
-      CorrelationSource source = new CorrelationSource(p, dealer.link(p), peers[p].stats(), 30_000);
-      ctxs.add(new MpcContext(peers[p], source, FixedPoint.defaults()));
+      CorrelationSource source = new CorrelationSource(p, dealer.link(p), peers[p].stats(), timeoutMillis);
+      ctxs.add(new MpcContext(peers[p], source, fxp));
     }
     return runOn(ctxs, body);
   }
