@@ -138,6 +138,63 @@ public record ModelRanges(
     }
   }
 
+  /** Every key of {@link #KEYS} with this record's value; {@link #of} reads it back to an equal record. */
+  public Properties toProperties() {
+    Properties p = new Properties();
+    Object[] values = {model, fracBits, maxSeqLen, geluInputAbsMax, qkvAbsMax, scoreMin, scoreMax, expInputMin,
+        softmaxDenominatorMin, softmaxDenominatorMax, quad2RowSumMin, quad2RowSumMax, layerNormInputAbsMax,
+        layerNormVarianceMin, layerNormVarianceMax, layerNormEps, hiddenAbsMax, pooledNormSqMin, pooledNormSqMax};
+    for (int i = 0; i < KEYS.length; i++) {
+      // Double.toString is the shortest text that parses back to the same double.
+      p.setProperty(KEYS[i], values[i].toString());
+    }
+    return p;
+  }
+
+  /**
+   * The properties file text: one line per key in {@link #KEYS} order, after a comment naming
+   * {@code source}. Written by hand rather than with {@link Properties#store} so the file is stable
+   * (no timestamp, no hash order) and diffs cleanly.
+   */
+  public String toPropertiesText(String source) {
+    StringBuilder b = new StringBuilder();
+    b.append("# Declared input ranges of the nonlinear protocols (keys: org.secformer.engine.bert.ModelRanges)\n");
+    b.append("# ").append(source.replaceAll("[^\\x20-\\x7e]", "?")).append('\n');
+    Properties p = toProperties();
+    for (String key : KEYS) {
+      b.append(key).append('=').append(escape(p.getProperty(key))).append('\n');
+    }
+    return b.toString();
+  }
+
+  /**
+   * Escapes a value so that {@link Properties#load(InputStream)}, which reads ISO-8859-1, gets it back:
+   * separators and backslashes escaped, controls and non-ASCII as backslash-u escapes.
+   */
+  private static String escape(String s) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        case '\f' -> b.append("\\f");
+        case '=', ':', '#', '!' -> b.append('\\').append(c);
+        case ' ' -> b.append(i == 0 ? "\\ " : " ");
+        default -> {
+          if (c < 0x20 || c > 0x7e) {
+            b.append(String.format("\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.toString();
+  }
+
   /**
    * Width L of SecFormer GeLU's comparisons x &lt; +-A for these inputs: the smallest L with
    * (|x| + A) 2^f &lt; 2^(L-1).

@@ -23,6 +23,9 @@ import org.secformer.engine.tls.TlsConfig;
  *   engine serve --role p0|p1|dealer --conf FILE [--worker K]   run a party (all its workers by default)
  *   engine demo  [--dir DIR] [--workers N] [--batches B] [--rows R]   three parties as processes + a client
  *   engine bench [--out FILE] [--iterations N] [--warmup W] ...   engine runtime figures ({@link EngineBench})
+ *   engine share-model --model-id ID --out DIR (--onnx FILE | --safetensors FILE [--config CONFIG_JSON])
+ *       [--head HEAD_JSON] [--attention softmax|quad2] [--ranges FILE] [--frac-bits 16]
+ *                                                        the model owner publishes a BERT model ({@link ShareModel})
  * </pre>
  */
 public final class EngineMain {
@@ -32,7 +35,8 @@ public final class EngineMain {
       "  engine serve --role p0|p1|dealer --conf FILE [--worker K]",
       "  engine demo [--dir DIR] [--workers N] [--batches B] [--rows R]",
       "  engine bench [--out FILE] [--iterations N] [--warmup W] [--dealer local|server|both]"
-          + " [--rows M] [--hidden K] [--wide N] [--mul-n N] [--cmp-n N] [--max-case-seconds S] [--jvm-warmup 0|1]");
+          + " [--rows M] [--hidden K] [--wide N] [--mul-n N] [--cmp-n N] [--max-case-seconds S] [--jvm-warmup 0|1]",
+      "  " + ShareModel.USAGE);
 
   private EngineMain() {}
 
@@ -79,6 +83,9 @@ public final class EngineMain {
       }
       case "bench" -> {
         return EngineBench.run(args);
+      }
+      case "share-model" -> {
+        return ShareModel.run(args, System.out);
       }
       default -> throw new Args.UsageException("unknown command '" + args[0] + "'");
     }

@@ -90,4 +90,25 @@ class ModelRangesTest {
     assertEquals(8, ModelRanges.octaves(1, 129));
     assertEquals(1, ModelRanges.octaves(3, 3));
   }
+
+  @Test
+  void propertiesTextRoundTripsEveryKeyInOrder() throws IOException {
+    ModelRanges r = ModelRanges.miniLmL6();
+    String text = r.toPropertiesText("written by a test");
+    ModelRanges back = ModelRanges.load(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)), "text");
+    assertEquals(r, back);
+    int last = -1;
+    for (String key : ModelRanges.KEYS) {
+      int at = text.indexOf("\n" + key + "=");
+      assertTrue(at > last, key + " in order");
+      last = at;
+    }
+    ModelRanges odd = new ModelRanges("a=b: c#d!\u00fc\\ e", r.fracBits(), r.maxSeqLen(), r.geluInputAbsMax(),
+        r.qkvAbsMax(), r.scoreMin(), r.scoreMax(), r.expInputMin(), r.softmaxDenominatorMin(),
+        r.softmaxDenominatorMax(), r.quad2RowSumMin(), r.quad2RowSumMax(), r.layerNormInputAbsMax(),
+        r.layerNormVarianceMin(), r.layerNormVarianceMax(), 1.0 / 3, r.hiddenAbsMax(), r.pooledNormSqMin(),
+        r.pooledNormSqMax());
+    String oddText = odd.toPropertiesText("source \u00e9\nnext line");
+    assertEquals(odd, ModelRanges.load(new ByteArrayInputStream(oddText.getBytes(StandardCharsets.ISO_8859_1)), "odd"));
+  }
 }
