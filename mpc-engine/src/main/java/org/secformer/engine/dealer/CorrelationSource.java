@@ -32,12 +32,18 @@ public final class CorrelationSource {
   private final long timeoutMillis;
   private long nextSeq;
   private final ArrayDeque<Prefetched> ahead = new ArrayDeque<>();
+  private final ArrayDeque<Spec> planned = new ArrayDeque<>();
+  private long aheadBytes;
+  private long windowBytes = DEFAULT_WINDOW_BYTES;
   private List<Spec> trace;
+
+  /** Default bound on the dealer material requested ahead of use (about, see {@link #approxBytes}). */
+  public static final long DEFAULT_WINDOW_BYTES = 256L << 20;
 
   /** What a protocol asks for, without its position: the unit of traces and prefetch plans. */
   public record Spec(CorrelationKind kind, int[] dims, String key) {}
 
-  private record Prefetched(CorrelationRequest request, CompletableFuture<RingTensor[]> corrections) {}
+  private record Prefetched(CorrelationRequest request, CompletableFuture<RingTensor[]> corrections, long bytes) {}
 
   public CorrelationSource(int party, DealerLink link, CommStats stats, long timeoutMillis) {
     if (party != 0 && party != 1) {
@@ -104,32 +110,66 @@ public final class CorrelationSource {
   }
 
   /**
-   * Asks the dealer now for correlations that will be used next, in this order (e.g. the trace of one
-   * batch, for the next batch), so the dealer's work and the transfer overlap the online phase. The
-   * caller bounds the window by how much it prefetches. Later calls must ask for exactly these
-   * correlations in this order, or the job fails as out of step.
+   * Plans correlations that will be used next, in this order (e.g. the trace of one batch, for the next
+   * batch), so the dealer's work and the transfer overlap the online phase. Requests go out while the
+   * material in flight stays under the window ({@link #windowBytes}, at least one request), and more as
+   * material is used, so a large model's batch never holds all its material at once. Later calls must
+   * ask for exactly these correlations in this order, or the job fails as out of step.
    */
   public void prefetch(List<Spec> plan) {
-    for (Spec spec : plan) {
+    planned.addAll(plan);
+    topUp();
+  }
+
+  /** Bounds the material requested ahead of use; takes effect with the next request. */
+  public void windowBytes(long bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("prefetch window must be positive, got " + bytes);
+    }
+    this.windowBytes = bytes;
+  }
+
+  private void topUp() {
+    while (!planned.isEmpty() && (ahead.isEmpty() || aheadBytes < windowBytes)) {
+      Spec spec = planned.pollFirst();
       CorrelationRequest request = new CorrelationRequest(nextSeq++, spec.kind(), spec.dims(), spec.key());
       CompletableFuture<RingTensor[]> f = Recipes.of(spec.kind()).needsDealer(party)
           ? link.corrections(request)
           : CompletableFuture.completedFuture(new RingTensor[0]);
-      ahead.addLast(new Prefetched(request, f));
+      long bytes = approxBytes(spec.kind(), spec.dims());
+      ahead.addLast(new Prefetched(request, f, bytes));
+      aheadBytes += bytes;
     }
   }
 
   /**
-   * Drops prefetched correlations that will not be used (e.g. the next batch has another shape). Their
-   * sequence numbers stay consumed; the other party drops the same ones, since both see the same batches.
+   * The rough size of one party's material of a request (its corrections, or what it expands), only to
+   * bound the prefetch window: comparison keys dominate at about 24 bytes per bit per element.
+   */
+  static long approxBytes(CorrelationKind kind, int[] dims) {
+    return switch (kind) {
+      case MUL_TRIPLE, SQUARE_PAIR -> 8L * dims[0];
+      case MATMUL_TRIPLE, MATMUL_FIXED_B -> 8L * dims[0] * dims[2];
+      case TRUNC_PAIR -> 16L * dims[0];
+      case SIN_COS -> 16L * dims[0] * dims[2];
+      case COMPARISON -> 24L * dims[0] * dims[1];
+    };
+  }
+
+  /**
+   * Drops planned and prefetched correlations that will not be used (e.g. the next batch has another
+   * shape). Sequence numbers of requests already sent stay consumed; the other party drops the same ones,
+   * since both see the same batches and plan with the same window.
    */
   public void discardPrefetched() {
     ahead.clear();
+    planned.clear();
+    aheadBytes = 0;
   }
 
-  /** Correlations prefetched and not yet used. */
+  /** Correlations planned ahead and not yet used (requested or still to request). */
   public int prefetched() {
-    return ahead.size();
+    return ahead.size() + planned.size();
   }
 
   /** Keys for {@code n} secure comparisons of values mod 2^bits ({@link ComparisonRecipe}). */
@@ -144,8 +184,12 @@ public final class CorrelationSource {
     }
     CorrelationRequest request;
     CompletableFuture<RingTensor[]> pending = null;
+    if (ahead.isEmpty()) {
+      topUp();
+    }
     Prefetched head = ahead.pollFirst();
     if (head != null) {
+      aheadBytes -= head.bytes();
       request = head.request();
       if (request.kind() != kind || !Arrays.equals(request.dims(), dims) || !request.key().equals(key)) {
         throw new MpcException(ErrorCode.INTERNAL, "party " + party + " prefetched " + request
@@ -155,6 +199,7 @@ public final class CorrelationSource {
     } else {
       request = new CorrelationRequest(nextSeq++, kind, dims, key);
     }
+    topUp();
     CorrelationRecipe recipe = Recipes.of(kind);
     RingTensor[] corrections = new RingTensor[0];
     if (recipe.needsDealer(party)) {
