@@ -83,14 +83,24 @@ public final class ClientJob implements AutoCloseable {
 
   /** Convenience for a client that is both data owner and result receiver: share, run, reconstruct. */
   public RingTensor run(long[] rowIds, RingTensor input) {
+    return await(runAsync(rowIds, input), "batch of job " + spec.jobId());
+  }
+
+  /** {@link #run} without waiting: batches submitted together run on the worker pairs concurrently. */
+  public CompletableFuture<RingTensor> runAsync(long[] rowIds, RingTensor input) {
     Share[] s;
     synchronized (prg) {
       s = Sharing.split(input, prg);
     }
-    ShareBatch[] out = await(submit(
+    return submit(
         new ShareBatch(spec.modelId(), 0, spec.fracBits(), rowIds, s[0].tensor()),
-        new ShareBatch(spec.modelId(), 1, spec.fracBits(), rowIds, s[1].tensor())), "batch of job " + spec.jobId());
-    return reconstruct(out);
+        new ShareBatch(spec.modelId(), 1, spec.fracBits(), rowIds, s[1].tensor()))
+        .thenApply(ClientJob::reconstruct);
+  }
+
+  /** Waits for a batch of this job with the job's timeout, with the job's error messages. */
+  public <T> T awaitBatch(CompletableFuture<T> f) {
+    return await(f, "batch of job " + spec.jobId());
   }
 
   /** The result receiver's step: both output shares to the plaintext tensor. */

@@ -1,0 +1,158 @@
+package org.secformer.engine.client;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.secformer.engine.bert.BertConfig;
+import org.secformer.engine.bert.BertInput;
+import org.secformer.engine.bert.ModelDescriptor;
+import org.secformer.engine.bert.secure.SecureBertInput;
+import org.secformer.engine.job.Computations;
+import org.secformer.engine.text.WordPieceTokenizer;
+import org.secformer.shares.control.JobReport;
+import org.secformer.shares.control.JobStart;
+import org.secformer.shares.fxp.FixedPoint;
+import org.secformer.shares.ring.RingTensor;
+
+/**
+ * Scores texts with a shared BERT model through the engines, for a caller that is both the data owner
+ * and the result receiver (a Spark executor): tokenizes locally, groups the texts by padded length so a
+ * batch pads as little as possible, sends each group of at most {@code batchSize} texts as one batch of
+ * shares (batches run concurrently on the worker pairs), and reconstructs the outputs in input order:
+ * logits [n][labels] for a classifier, sentence vectors [n][hidden] for an embedding model.
+ */
+public final class SecureBertClient implements AutoCloseable {
+  /**
+   * @param batchSize most texts per engine batch
+   * @param maxLength most tokens per text, special tokens included (longer texts are truncated)
+   */
+  public record Options(int batchSize, int maxLength) {
+    public Options {
+      if (batchSize < 1) {
+        throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+      }
+      if (maxLength < 3) {
+        throw new IllegalArgumentException("max sequence length must be at least 3 ([CLS] x [SEP]), got " + maxLength);
+      }
+    }
+  }
+
+  private final ClientJob job;
+  private final BertConfig config;
+  private final FixedPoint fxp;
+  private final WordPieceTokenizer tokenizer;
+  private final Options options;
+
+  private SecureBertClient(ClientJob job, ModelDescriptor model, WordPieceTokenizer tokenizer, Options options) {
+    this.job = job;
+    this.config = model.config();
+    this.fxp = new FixedPoint(model.fracBits());
+    this.tokenizer = tokenizer;
+    this.options = options;
+  }
+
+  /**
+   * Starts a job of the {@code bert} computation on the model. {@code tokenizer} may be null when only
+   * {@link #scoreTokens} is used.
+   */
+  public static SecureBertClient open(EngineClient client, ModelDescriptor model, WordPieceTokenizer tokenizer,
+      Options options) {
+    if (tokenizer != null && tokenizer.vocabSize() != model.config().vocab()) {
+      throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize() + " word pieces but model '"
+          + model.modelId() + "' has " + model.config().vocab() + ": they do not belong together");
+    }
+    if (options.maxLength() > model.config().maxPositions()) {
+      throw new IllegalArgumentException("max sequence length " + options.maxLength() + " exceeds model '"
+          + model.modelId() + "'s " + model.config().maxPositions() + " positions");
+    }
+    String jobId = "bert-" + UUID.randomUUID();
+    ClientJob job = client.startJob(new JobStart(jobId, model.modelId(), model.fracBits(), Computations.BERT, Map.of()));
+    return new SecureBertClient(job, model, tokenizer, options);
+  }
+
+  /** Outputs for texts, in input order (each truncated to {@code maxLength} tokens). */
+  public double[][] score(List<String> texts) {
+    if (tokenizer == null) {
+      throw new IllegalStateException("this client was opened without a tokenizer; use scoreTokens");
+    }
+    List<int[]> ids = new ArrayList<>(texts.size());
+    for (int i = 0; i < texts.size(); i++) {
+      String text = texts.get(i);
+      if (text == null) {
+        throw new IllegalArgumentException("text " + i + " is null (filter or map nulls before scoring)");
+      }
+      ids.add(java.util.Arrays.stream(tokenizer.encode(text, options.maxLength()).ids()).mapToInt(Math::toIntExact).toArray());
+    }
+    return scoreTokens(ids);
+  }
+
+  /** Outputs for already tokenized sequences ({@code [CLS] ... [SEP]}, no padding), in input order. */
+  public double[][] scoreTokens(List<int[]> sequences) {
+    Map<Integer, List<Integer>> byLength = new TreeMap<>();
+    for (int i = 0; i < sequences.size(); i++) {
+      int[] s = sequences.get(i);
+      if (s.length == 0 || s.length > options.maxLength()) {
+        throw new IllegalArgumentException("sequence " + i + " has " + s.length + " tokens; expected 1.."
+            + options.maxLength());
+      }
+      int padded = tokenizer == null ? s.length : tokenizer.paddedLength(s.length, options.maxLength());
+      byLength.computeIfAbsent(padded, k -> new ArrayList<>()).add(i);
+    }
+    List<int[]> batchRows = new ArrayList<>();
+    List<CompletableFuture<RingTensor>> pending = new ArrayList<>();
+    for (Map.Entry<Integer, List<Integer>> group : byLength.entrySet()) {
+      List<Integer> rows = group.getValue();
+      rows.sort(Comparator.naturalOrder());
+      for (int from = 0; from < rows.size(); from += options.batchSize()) {
+        int[] idx = rows.subList(from, Math.min(rows.size(), from + options.batchSize())).stream()
+            .mapToInt(Integer::intValue).toArray();
+        batchRows.add(idx);
+        pending.add(job.runAsync(rowIds(idx), SecureBertInput.encode(pad(sequences, idx, group.getKey()), config.vocab())));
+      }
+    }
+    double[][] out = new double[sequences.size()][];
+    for (int b = 0; b < pending.size(); b++) {
+      RingTensor result = job.awaitBatch(pending.get(b));
+      int[] idx = batchRows.get(b);
+      int width = result.size() / idx.length;
+      double[] values = fxp.decode(result);
+      for (int r = 0; r < idx.length; r++) {
+        out[idx[r]] = java.util.Arrays.copyOfRange(values, r * width, (r + 1) * width);
+      }
+    }
+    return out;
+  }
+
+  private static long[] rowIds(int[] idx) {
+    long[] ids = new long[idx.length];
+    for (int i = 0; i < idx.length; i++) {
+      ids[i] = idx[i];
+    }
+    return ids;
+  }
+
+  private static BertInput pad(List<int[]> sequences, int[] idx, int length) {
+    int[][] ids = new int[idx.length][length];
+    int[][] mask = new int[idx.length][length];
+    for (int r = 0; r < idx.length; r++) {
+      int[] s = sequences.get(idx[r]);
+      System.arraycopy(s, 0, ids[r], 0, s.length);
+      java.util.Arrays.fill(mask[r], 0, s.length, 1);
+    }
+    return new BertInput(ids, mask, null);
+  }
+
+  /** Ends the job at every worker and returns their reports (traffic, rounds, time). */
+  public List<JobReport> end() {
+    return job.end();
+  }
+
+  @Override
+  public void close() {
+    job.close();
+  }
+}

@@ -1,0 +1,86 @@
+package org.secformer.engine.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.secformer.engine.MpcException;
+import org.secformer.engine.bert.BertInput;
+import org.secformer.engine.bert.BertModel;
+import org.secformer.engine.bert.ModelDescriptor;
+import org.secformer.engine.bert.ModelRanges;
+import org.secformer.engine.bert.PlainBert;
+import org.secformer.engine.model.ModelPublisher;
+import org.secformer.engine.model.TinyBert;
+import org.secformer.engine.server.LocalCluster;
+import org.secformer.engine.tls.CertTool;
+import org.secformer.engine.tls.Role;
+import org.secformer.engine.tls.TlsConfig;
+import org.secformer.shares.control.JobReport;
+import org.secformer.shares.control.JobStart;
+
+/**
+ * A shared BERT classifier served for real: the owner publishes it, three parties with two workers each
+ * run in this JVM over mutual-TLS loopback sockets, and the client's logits for sequences of different
+ * lengths (several batches, on both worker pairs) equal the plaintext model's.
+ */
+class SecureBertServedTest {
+  /** Ranges wide enough for the tiny random model. */
+  static final ModelRanges TINY_RANGES = new ModelRanges("tiny", 16, 16, 50, 40, -64, 64, -128, 1, 16, 1, 65536,
+      100, 1e-3, 1e3, 1e-12, 25, 1e-2, 1e3);
+
+  @TempDir Path dir;
+
+  @Test
+  void servedClassifierLogitsMatchThePlaintextModel() throws Exception {
+    BertModel model = TinyBert.withHead(TinyBert.random(3), 2, 4);
+    ModelPublisher.publish("tiny-cls", model, 16, TINY_RANGES, dir.resolve("models"));
+    ModelDescriptor descriptor = ModelDescriptor.read(dir.resolve("models/tiny-cls/model.json"));
+    CertTool.generate(dir.resolve("certs"), Duration.ofDays(1));
+    List<int[]> sequences = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      int len = 3 + (i * 5) % 9;
+      int[] s = new int[len];
+      s[0] = 1;
+      for (int t = 1; t < len - 1; t++) {
+        s[t] = 3 + (i * 7 + t * 3) % 20;
+      }
+      s[len - 1] = 2;
+      sequences.add(s);
+    }
+    try (LocalCluster cluster = LocalCluster.start(dir.resolve("certs"), dir.resolve("models"), 2, Duration.ofSeconds(30));
+        EngineClient client = EngineClient.connect(cluster.config(), TlsConfig.forRole(dir.resolve("certs"), Role.CLIENT))) {
+      double[][] got;
+      List<JobReport> reports;
+      try (SecureBertClient bert = SecureBertClient.open(client, descriptor, null, new SecureBertClient.Options(3, 12))) {
+        got = bert.scoreTokens(sequences);
+        reports = bert.end();
+      }
+      PlainBert plain = new PlainBert(model);
+      double worst = 0;
+      for (int i = 0; i < sequences.size(); i++) {
+        double[] want = plain.logits(BertInput.single(sequences.get(i)))[0];
+        assertEquals(2, got[i].length);
+        for (int k = 0; k < 2; k++) {
+          worst = Math.max(worst, Math.abs(got[i][k] - want[k]));
+        }
+      }
+      System.out.printf("served tiny classifier: max |secure - plain| logit = %.3g over %d sequences%n", worst,
+          sequences.size());
+      assertTrue(worst < 2e-2, "max logit error " + worst);
+      long rows = reports.stream().filter(r -> r.partyId() == 0).mapToLong(JobReport::rows).sum();
+      assertEquals(sequences.size(), rows, "every sequence scored exactly once");
+      // an unknown model is a clear error naming it, and the cluster keeps serving
+      MpcException e = assertThrows(MpcException.class,
+          () -> client.startJob(new JobStart("j-unknown", "no-such-model", 16, "bert", Map.of())));
+      assertTrue(e.getMessage().contains("no-such-model"), e.getMessage());
+    }
+  }
+}
