@@ -27,6 +27,8 @@ import org.secformer.jobs.train.SpamDataset;
 import org.secformer.shares.Share;
 import org.secformer.shares.Sharing;
 import org.secformer.shares.fxp.FixedPoint;
+import org.secformer.shares.prg.Prg;
+import org.secformer.shares.prg.Seed;
 import org.secformer.shares.ring.RingTensor;
 
 /**
@@ -37,7 +39,7 @@ import org.secformer.shares.ring.RingTensor;
  * rounds and bytes.
  *
  * <pre>
- *   mvn -B -q -pl arrow-shares,mpc-engine,spark-connector,jobs -Psecure-report process-classes \
+ *   MAVEN_OPTS=-Xmx10g mvn -B -q -pl arrow-shares,mpc-engine,spark-connector,jobs -Psecure-report process-classes \
  *       -Dsecure.report.args="--n 520 --batch 8 --out docs/secure-classifier.md"
  * </pre>
  */
@@ -108,9 +110,11 @@ public final class SecureClassifierReport {
       Share[] s = Sharing.split(w);
       shares.put(name, new RingTensor[] {s[0].tensor(), s[1].tensor()});
     });
-    List<Share[]> inputShares = new ArrayList<>();
-    for (BertInput in : inputs) {
-      inputShares.add(Sharing.split(SecureBertInput.encode(in, cfg.vocab())));
+    // one-hot inputs are large (8 T V bytes per text): each party derives its share of a batch when it
+    // needs it, party 0's as the expansion of the batch's seed (as a data owner can send just a seed)
+    Seed[] inputSeeds = new Seed[inputs.size()];
+    for (int b = 0; b < inputSeeds.length; b++) {
+      inputSeeds[b] = Seed.random();
     }
     SecureBertParams params = SecureBertParams.of(cfg, ModelRanges.miniLmL6());
     double setup = (System.nanoTime() - t0) / 1e9;
@@ -123,7 +127,9 @@ public final class SecureClassifierReport {
       for (int b = 0; b < inputs.size(); b++) {
         CommStats.Snapshot before = ctx.stats().snapshot();
         long start = System.nanoTime();
-        out.add(bert.apply(ctx, inputShares.get(b)[ctx.party()].tensor()));
+        RingTensor plain = SecureBertInput.encode(inputs.get(b), cfg.vocab());
+        RingTensor mask = new Prg(inputSeeds[b], 0).uniform(plain.shape());
+        out.add(bert.apply(ctx, ctx.party() == 0 ? mask : plain.sub(mask)));
         if (ctx.party() == 0) {
           CommStats.Snapshot used = ctx.stats().snapshot().minus(before);
           BertInput in = inputs.get(b);

@@ -1,0 +1,194 @@
+package org.secformer.engine.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.secformer.engine.bert.BertConfig;
+import org.secformer.engine.bert.BertConfig.AttentionKind;
+import org.secformer.engine.bert.BertInput;
+import org.secformer.engine.bert.BertModel;
+import org.secformer.engine.bert.ModelRanges;
+import org.secformer.engine.bert.OnnxBertReader;
+import org.secformer.engine.bert.PlainBert;
+import org.secformer.engine.bert.Tensor;
+import org.secformer.engine.bert.secure.SecureBert;
+import org.secformer.engine.bert.secure.SecureBertInput;
+import org.secformer.engine.bert.secure.SecureBertParams;
+import org.secformer.engine.comm.CommStats;
+import org.secformer.engine.job.InProcessParties;
+import org.secformer.shares.Share;
+import org.secformer.shares.Sharing;
+import org.secformer.shares.fxp.FixedPoint;
+import org.secformer.shares.ring.RingTensor;
+
+/**
+ * {@code engine bench-bert}: the secure forward pass of a whole model, P0 and P1 in this JVM over in-memory
+ * links with the in-process dealer (the protocol code of the engines, without TLS), against the fp64
+ * plaintext forward on the same machine. Per batch size it runs two batches in one job: the first also
+ * opens every weight mask (once per job), the second is the steady state. Reports wall time, rounds,
+ * bytes sent by each party, dealer bytes to each party, and the largest output difference.
+ *
+ * <p>Models: {@code --shape bert-base} (12 x 768, 12 heads, 3072; random weights of the real shapes, BERT's
+ * initialisation scale, a random 2-label head on [CLS]) or {@code --onnx FILE} (a real BERT ONNX, e.g. the
+ * MiniLM, as an embedding model). Ranges: the bundled MiniLM ones (they cover the random model's values).
+ */
+final class BertBench {
+  private static final FixedPoint FXP = FixedPoint.defaults();
+
+  /** Figures of one batch size. */
+  record Case(String model, AttentionKind attention, int batch, int seqLen, Party[] first, Party[] steady,
+      double plainSeconds, double maxDiff) {}
+
+  /** One party's figures for one batch. */
+  record Party(long rounds, long bytesSent, long dealerBytes, double seconds) {}
+
+  private BertBench() {}
+
+  static int run(String[] args, PrintStream out) {
+    Args a = new Args("bench-bert", args, 1, List.of("shape", "onnx", "seq", "batches", "attention", "out", "seed"));
+    String onnx = a.get("onnx", null);
+    AttentionKind attention = switch (a.get("attention", "softmax")) {
+      case "softmax" -> AttentionKind.SOFTMAX;
+      case "quad2" -> AttentionKind.QUAD2;
+      default -> throw new Args.UsageException("--attention must be softmax or quad2");
+    };
+    int seq = a.intValue("seq", 128);
+    List<Integer> batches = new ArrayList<>();
+    for (String b : a.get("batches", "1,8").split(",")) {
+      try {
+        batches.add(Integer.parseInt(b.trim()));
+      } catch (NumberFormatException e) {
+        throw new Args.UsageException("--batches must be a comma-separated list of integers, got '" + b + "'");
+      }
+    }
+    BertModel model;
+    String name;
+    if (onnx != null) {
+      model = OnnxBertReader.read(Path.of(onnx));
+      name = Path.of(onnx).getFileName().toString();
+    } else if (a.get("shape", "bert-base").equals("bert-base")) {
+      model = randomModel(BertConfig.bertBase().withNumLabels(2), a.intValue("seed", 1));
+      name = "BERT-base shape (random weights)";
+    } else {
+      throw new Args.UsageException("--shape must be bert-base (or give --onnx FILE)");
+    }
+    model = model.withConfig(model.config().withAttention(attention));
+    List<Case> cases = new ArrayList<>();
+    for (int b : batches) {
+      Case c = runCase(name, model, b, seq, a.intValue("seed", 1));
+      cases.add(c);
+      out.print(markdown(List.of(c)));
+      out.flush();
+    }
+    String md = header() + markdown(cases);
+    String file = a.get("out", null);
+    if (file != null) {
+      try {
+        Files.writeString(Path.of(file), md, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + file, e);
+      }
+      out.println("wrote " + Path.of(file).toAbsolutePath());
+    }
+    return 0;
+  }
+
+  /** Random weights of the config's shapes at BERT's initialisation scale (N(0, 0.02), LayerNorm 1 and 0). */
+  static BertModel randomModel(BertConfig cfg, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    BertModel.expectedShapes(cfg).forEach((n, shape) -> {
+      double[] v = new double[(int) Tensor.size(shape)];
+      boolean gamma = n.endsWith("gamma"), beta = n.endsWith("beta");
+      for (int i = 0; i < v.length; i++) {
+        v[i] = gamma ? 1 : beta ? 0 : 0.02 * rnd.nextGaussian();
+      }
+      tensors.put(n, Tensor.of(v, shape));
+    });
+    return new BertModel(cfg, tensors);
+  }
+
+  static Case runCase(String name, BertModel model, int batch, int seq, long seed) {
+    BertConfig cfg = model.config();
+    SplittableRandom rnd = new SplittableRandom(seed + batch);
+    int[][] ids = new int[batch][seq];
+    for (int[] row : ids) {
+      for (int t = 0; t < seq; t++) {
+        row[t] = t == 0 ? 101 : t == seq - 1 ? 102 : 1000 + rnd.nextInt(cfg.vocab() - 1000);
+      }
+    }
+    BertInput in = new BertInput(ids, null, null);
+    Map<String, RingTensor[]> shares = new HashMap<>();
+    model.encode(FXP).forEach((n, w) -> {
+      Share[] s = Sharing.split(w);
+      shares.put(n, new RingTensor[] {s[0].tensor(), s[1].tensor()});
+    });
+    Share[] input = Sharing.split(SecureBertInput.encode(in, cfg.vocab()));
+    SecureBertParams params = SecureBertParams.of(cfg, ModelRanges.miniLmL6());
+    InProcessParties.Run<Object[]> run = InProcessParties.run("bench-bert", FXP, 30 * 60_000L, ctx -> {
+      SecureBert bert = new SecureBert(cfg, "bench", n -> shares.get(n)[ctx.party()], params);
+      Object[] result = new Object[3];
+      for (int round = 0; round < 2; round++) {
+        CommStats.Snapshot before = ctx.stats().snapshot();
+        long t0 = System.nanoTime();
+        result[0] = bert.apply(ctx, input[ctx.party()].tensor());
+        CommStats.Snapshot used = ctx.stats().snapshot().minus(before);
+        result[1 + round] = new Party(used.rounds(), used.bytesSent(), used.dealerBytes(), (System.nanoTime() - t0) / 1e9);
+      }
+      return result;
+    });
+    long t0 = System.nanoTime();
+    PlainBert plain = new PlainBert(model);
+    double[][] want = cfg.numLabels() > 0 ? plain.logits(in) : plain.embed(in);
+    double plainSeconds = (System.nanoTime() - t0) / 1e9;
+    double[] got = FXP.decode(Sharing.reconstruct(
+        new Share(0, (RingTensor) run.result(0)[0]), new Share(1, (RingTensor) run.result(1)[0])));
+    double maxDiff = 0;
+    int width = want[0].length;
+    for (int b = 0; b < batch; b++) {
+      for (int j = 0; j < width; j++) {
+        maxDiff = Math.max(maxDiff, Math.abs(got[b * width + j] - want[b][j]));
+      }
+    }
+    Party[] first = {(Party) run.result(0)[1], (Party) run.result(1)[1]};
+    Party[] steady = {(Party) run.result(0)[2], (Party) run.result(1)[2]};
+    return new Case(name, cfg.attention(), batch, seq, first, steady, plainSeconds, maxDiff);
+  }
+
+  static String header() {
+    return String.format(Locale.ROOT, "Machine: %d cores, Java %s. P0 and P1 in one JVM over in-memory links, "
+        + "in-process dealer (no TLS, no network delay). Times are wall seconds per batch; bytes are per party "
+        + "(P0 / P1); the first batch of a job also opens every weight mask W - B once.%n%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+  }
+
+  static String markdown(List<Case> cases) {
+    StringBuilder b = new StringBuilder();
+    b.append("| model | attention | seq | batch | batch | time (s) | per sequence (s) | plaintext (s) | ratio | rounds |"
+        + " online sent per sequence (MB) | dealer per sequence (MB) | max abs diff |\n");
+    b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (Case c : cases) {
+      row(b, c, "first (opens masks)", c.first());
+      row(b, c, "steady", c.steady());
+    }
+    return b.toString();
+  }
+
+  private static void row(StringBuilder b, Case c, String which, Party[] p) {
+    double t = Math.max(p[0].seconds(), p[1].seconds());
+    b.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %s | %.1f | %.2f | %.2f | %.0fx | %d | %.1f / %.1f | %.1f / %.1f | %.2g |%n",
+        c.model(), c.attention(), c.seqLen(), c.batch(), which, t, t / c.batch(), c.plainSeconds(),
+        t / c.plainSeconds(), p[0].rounds(), p[0].bytesSent() / 1e6 / c.batch(), p[1].bytesSent() / 1e6 / c.batch(),
+        p[0].dealerBytes() / 1e6 / c.batch(), p[1].dealerBytes() / 1e6 / c.batch(), c.maxDiff()));
+  }
+}
