@@ -129,7 +129,7 @@ public final class SecureClassifierReport {
         long start = System.nanoTime();
         RingTensor plain = SecureBertInput.encode(inputs.get(b), cfg.vocab());
         RingTensor mask = new Prg(inputSeeds[b], 0).uniform(plain.shape());
-        out.add(bert.apply(ctx, ctx.party() == 0 ? mask : plain.sub(mask)));
+        out.add(bert.apply(ctx, ctx.party() == 0 ? mask : plain.subInPlace(mask)));
         if (ctx.party() == 0) {
           CommStats.Snapshot used = ctx.stats().snapshot().minus(before);
           BertInput in = inputs.get(b);

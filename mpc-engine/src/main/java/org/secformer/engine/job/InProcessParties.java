@@ -1,7 +1,10 @@
 package org.secformer.engine.job;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,21 +55,31 @@ public final class InProcessParties {
     return runOn(ctxs, body);
   }
 
+  /**
+   * Runs body at each context on its own thread. The first party to fail fails the run at once with its
+   * own error (the other, which would otherwise wait for the failed one until its timeout, is interrupted).
+   */
   public static <T> Run<T> runOn(List<MpcContext> ctxs, Function<MpcContext, T> body) {
-    ExecutorService pool = Executors.newFixedThreadPool(2);
+    ExecutorService pool = Executors.newFixedThreadPool(ctxs.size());
     try {
-      List<Future<T>> fs = new ArrayList<>();
-      for (MpcContext c : ctxs) {
-        fs.add(pool.submit(() -> body.apply(c)));
+      ExecutorCompletionService<T> done = new ExecutorCompletionService<>(pool);
+      Map<Future<T>, Integer> index = new HashMap<>();
+      for (int i = 0; i < ctxs.size(); i++) {
+        MpcContext c = ctxs.get(i);
+        index.put(done.submit(() -> body.apply(c)), i);
       }
-      List<T> out = new ArrayList<>();
-      for (Future<T> f : fs) {
-        out.add(f.get());
+      List<T> out = new ArrayList<>(java.util.Collections.nCopies(ctxs.size(), null));
+      for (int i = 0; i < ctxs.size(); i++) {
+        Future<T> f = done.take();
+        out.set(index.get(f), f.get());
       }
       return new Run<>(out, ctxs);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
       }
       throw new IllegalStateException(e.getCause());
     } catch (InterruptedException e) {
