@@ -55,8 +55,11 @@ class SecureBertTest {
     assertEquals(roundsOne, roundsTwo, "a batch of sequences must take the rounds of one");
     double[] batched = TinyBert.FXP.decode(TinyBert.reconstruct(two));
     double[] solo = TinyBert.FXP.decode(TinyBert.reconstruct(single));
+    double[] unpadded = TinyBert.FXP.decode(TinyBert.reconstruct(
+        run(tiny, cfg, BertInput.padded(List.of(new int[] {1, 7, 9, 2}), 0))));
     for (int k = 0; k < 2; k++) {
       assertEquals(solo[k], batched[k], 2e-2, "logit " + k + " of a sequence padded to 8 next to another");
+      assertEquals(unpadded[k], solo[k], 2e-2, "logit " + k + " of a sequence padded from 4 to 8");
     }
   }
 
