@@ -28,17 +28,39 @@ import org.secformer.shares.fxp.FixedPoint;
  * SHA-256 of the canonical plaintext weights ({@link #weightsSha256}). It holds no weight values.
  */
 public record ModelDescriptor(String modelId, BertConfig config, int fracBits, Map<String, int[]> shapes,
-    String weightsSha256) {
+    String weightsSha256, List<String> labels) {
   public static final String FILE_NAME = "model.json";
 
+  /** {@code labels}: one name per classifier output (empty for an embedding model). */
   public ModelDescriptor {
     shapes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(shapes));
+    labels = List.copyOf(labels);
+    if (labels.size() != config.numLabels()) {
+      throw new IllegalArgumentException(labels.size() + " label names for " + config.numLabels() + " classifier outputs");
+    }
+  }
+
+  public ModelDescriptor(String modelId, BertConfig config, int fracBits, Map<String, int[]> shapes, String weightsSha256) {
+    this(modelId, config, fracBits, shapes, weightsSha256, defaultLabels(config.numLabels()));
   }
 
   public static ModelDescriptor of(String modelId, BertModel model, int fracBits) {
+    return of(modelId, model, fracBits, defaultLabels(model.config().numLabels()));
+  }
+
+  public static ModelDescriptor of(String modelId, BertModel model, int fracBits, List<String> labels) {
     Map<String, int[]> shapes = new LinkedHashMap<>();
     model.tensors().forEach((k, v) -> shapes.put(k, v.shape()));
-    return new ModelDescriptor(modelId, model.config(), fracBits, shapes, weightsSha256(model));
+    return new ModelDescriptor(modelId, model.config(), fracBits, shapes, weightsSha256(model), labels);
+  }
+
+  /** LABEL_0, LABEL_1, ... (Hugging Face's names when a checkpoint gives none). */
+  public static List<String> defaultLabels(int n) {
+    List<String> l = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      l.add("LABEL_" + i);
+    }
+    return l;
   }
 
   public AttentionKind attention() {
@@ -86,9 +108,16 @@ public record ModelDescriptor(String modelId, BertConfig config, int fracBits, M
    * {@link ModelSharer} and this descriptor next to them. Returns the descriptor's path.
    */
   public static Path share(String modelId, BertModel model, int fracBits, Path dir) throws IOException {
+    return share(modelId, model, fracBits, defaultLabels(model.config().numLabels()), dir);
+  }
+
+  /** As {@link #share(String, BertModel, int, Path)}, naming the classifier's outputs. */
+  public static Path share(String modelId, BertModel model, int fracBits, List<String> labels, Path dir)
+      throws IOException {
+    ModelDescriptor descriptor = of(modelId, model, fracBits, labels);
     ModelSharer.share(modelId, fracBits, model.encode(new FixedPoint(fracBits)), dir);
     Path file = ModelStore.shareFile(dir, modelId, 0).resolveSibling(FILE_NAME);
-    of(modelId, model, fracBits).write(file);
+    descriptor.write(file);
     return file;
   }
 
@@ -107,6 +136,11 @@ public record ModelDescriptor(String modelId, BertConfig config, int fracBits, M
         .append("\", \"pooling\": \"").append(c.pooling()).append("\", \"normalize\": ").append(c.normalize())
         .append(", \"num_labels\": ").append(c.numLabels()).append("},\n");
     b.append("  \"weights_sha256\": \"").append(weightsSha256).append("\",\n");
+    b.append("  \"labels\": [");
+    for (int i = 0; i < labels.size(); i++) {
+      b.append(i == 0 ? "" : ", ").append(Json.quote(labels.get(i)));
+    }
+    b.append("],\n");
     b.append("  \"tensors\": {");
     boolean first = true;
     for (Map.Entry<String, int[]> e : shapes.entrySet()) {
@@ -160,7 +194,10 @@ public record ModelDescriptor(String modelId, BertConfig config, int fracBits, M
       if (!sha.matches("[0-9a-f]{64}")) {
         throw new IllegalArgumentException("weights_sha256 is not 64 hex digits");
       }
-      return new ModelDescriptor((String) req(root, "model_id"), config, num(root, "frac_bits"), shapes, sha);
+      List<String> labels = root.containsKey("labels")
+          ? ((List<?>) root.get("labels")).stream().map(l -> (String) l).toList()
+          : defaultLabels(config.numLabels());
+      return new ModelDescriptor((String) req(root, "model_id"), config, num(root, "frac_bits"), shapes, sha, labels);
     } catch (ClassCastException | IllegalArgumentException | ArithmeticException e) {
       throw new ModelFormatException(source + ": invalid model descriptor: " + e.getMessage(), e);
     }
@@ -181,7 +218,8 @@ public record ModelDescriptor(String modelId, BertConfig config, int fracBits, M
   @Override
   public boolean equals(Object o) {
     return o instanceof ModelDescriptor d && modelId.equals(d.modelId) && config.equals(d.config)
-        && fracBits == d.fracBits && weightsSha256.equals(d.weightsSha256) && shapes.size() == d.shapes.size()
+        && fracBits == d.fracBits && weightsSha256.equals(d.weightsSha256) && labels.equals(d.labels)
+        && shapes.size() == d.shapes.size()
         && shapes.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), d.shapes.get(e.getKey())));
   }
 

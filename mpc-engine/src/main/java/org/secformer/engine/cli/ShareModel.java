@@ -58,7 +58,8 @@ final class ShareModel {
 
     ModelPublisher.Published published;
     try {
-      published = ModelPublisher.publish(modelId, model, fracBits, ranges, dir);
+      List<String> labels = head != null ? head.labels() : ModelDescriptor.defaultLabels(model.config().numLabels());
+      published = ModelPublisher.publish(modelId, model, fracBits, labels, ranges, dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write model '" + modelId + "' to " + dir + ": " + e.getMessage(), e);
     }

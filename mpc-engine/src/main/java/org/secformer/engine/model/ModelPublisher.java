@@ -34,6 +34,12 @@ public final class ModelPublisher {
    */
   public static Published publish(String modelId, BertModel model, int fracBits, ModelRanges ranges, Path dir)
       throws IOException {
+    return publish(modelId, model, fracBits, ModelDescriptor.defaultLabels(model.config().numLabels()), ranges, dir);
+  }
+
+  /** As {@link #publish(String, BertModel, int, ModelRanges, Path)}, naming the classifier's outputs. */
+  public static Published publish(String modelId, BertModel model, int fracBits, List<String> labels,
+      ModelRanges ranges, Path dir) throws IOException {
     Path p0 = ModelStore.shareFile(dir, modelId, 0);
     Path p1 = ModelStore.shareFile(dir, modelId, 1);
     if (ranges.fracBits() != fracBits) {
@@ -44,7 +50,7 @@ public final class ModelPublisher {
       throw new IllegalArgumentException(p0.getParent() + " already holds shares of model '" + modelId
           + "'; remove that folder or choose another model id");
     }
-    Path descriptor = ModelDescriptor.share(modelId, model, fracBits, dir);
+    Path descriptor = ModelDescriptor.share(modelId, model, fracBits, labels, dir);
     Path rangesFile = p0.resolveSibling(SharedModel.RANGES_FILE);
     writeAtomically(rangesFile, ranges.toPropertiesText("model '" + modelId + "', written by the model owner"));
     return new Published(p0.getParent(), p0, p1, descriptor, rangesFile);
