@@ -46,6 +46,7 @@ public final class SecureBertClient implements AutoCloseable {
   private final FixedPoint fxp;
   private final WordPieceTokenizer tokenizer;
   private final Options options;
+  private final java.util.concurrent.atomic.AtomicLong batches = new java.util.concurrent.atomic.AtomicLong();
 
   private SecureBertClient(ClientJob job, ModelDescriptor model, WordPieceTokenizer tokenizer, Options options) {
     this.job = job;
@@ -111,6 +112,7 @@ public final class SecureBertClient implements AutoCloseable {
         int[] idx = rows.subList(from, Math.min(rows.size(), from + options.batchSize())).stream()
             .mapToInt(Integer::intValue).toArray();
         batchRows.add(idx);
+        batches.incrementAndGet();
         pending.add(job.runAsync(rowIds(idx), SecureBertInput.encode(pad(sequences, idx, group.getKey()), config.vocab())));
       }
     }
@@ -144,6 +146,11 @@ public final class SecureBertClient implements AutoCloseable {
       java.util.Arrays.fill(mask[r], 0, s.length, 1);
     }
     return new BertInput(ids, mask, null);
+  }
+
+  /** Batches sent so far. */
+  public long batchesSent() {
+    return batches.get();
   }
 
   /** Ends the job at every worker and returns their reports (traffic, rounds, time). */

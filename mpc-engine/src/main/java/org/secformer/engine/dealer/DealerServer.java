@@ -119,10 +119,21 @@ public final class DealerServer implements AutoCloseable {
         CorrelationRequest req = new CorrelationRequest(ask.seq(), kind, ask.dims(), ask.key());
         RingTensor[] corrections = service.corrections(ask.jobId(), party, req);
         s.sendTensor(ask.jobId(), ask.seq(), "corrections", TensorList.encode(corrections));
-      } catch (MpcException e) {
-        LOG.warn("job {}: request #{} from p{} refused: {}", ask.jobId(), ask.seq(), party, e.getMessage());
-        s.sendError(ask.jobId(), ask.seq(), e.code(), e.getMessage());
       } catch (RuntimeException e) {
+        if (!s.isOpen()) {
+          // the party left (its job ended or failed) with requests prefetched: nobody waits for the answer
+          LOG.debug("job {}: request #{} from p{} dropped, the link is closed", ask.jobId(), ask.seq(), party);
+          return;
+        }
+        refuse(s, party, ask, e);
+      }
+    }
+
+    private void refuse(Session s, int party, CorrelationAsk ask, RuntimeException e) {
+      if (e instanceof MpcException m) {
+        LOG.warn("job {}: request #{} from p{} refused: {}", ask.jobId(), ask.seq(), party, m.getMessage());
+        s.sendError(ask.jobId(), ask.seq(), m.code(), m.getMessage());
+      } else {
         LOG.warn("job {}: request #{} from p{} failed: {}", ask.jobId(), ask.seq(), party, e.toString());
         s.sendError(ask.jobId(), ask.seq(), ErrorCode.BAD_REQUEST, String.valueOf(e.getMessage()));
       }

@@ -47,6 +47,33 @@ public final class EngineConfigLoader {
     return fromProperties(file, base);
   }
 
+  /** Writes {@code config} as a properties file that {@link #load} reads back (paths made absolute). */
+  public static Path write(EngineConfig config, Path file) throws IOException {
+    StringBuilder b = new StringBuilder("# written by EngineConfigLoader.write\n");
+    b.append(P0_WORKERS).append('=').append(joined(config.workers().get(Role.P0))).append('\n');
+    b.append(P1_WORKERS).append('=').append(joined(config.workers().get(Role.P1))).append('\n');
+    b.append(DEALER_WORKERS).append('=').append(joined(config.workers().get(Role.DEALER))).append('\n');
+    b.append(P0_PEER_PORTS).append('=').append(config.p0PeerPorts().stream().map(String::valueOf)
+        .collect(java.util.stream.Collectors.joining(","))).append('\n');
+    b.append(TLS_DIR).append('=').append(escape(config.tlsDir().toAbsolutePath().toString())).append('\n');
+    b.append(MODEL_DIR).append('=').append(escape(config.modelDir().toAbsolutePath().toString())).append('\n');
+    b.append(MAX_FRAME_BYTES).append('=').append(config.maxFrameBytes()).append('\n');
+    b.append(TIMEOUT_MS).append('=').append(config.timeoutMillis()).append('\n');
+    b.append(FRAC_BITS).append('=').append(config.fracBits()).append('\n');
+    Path abs = file.toAbsolutePath();
+    Files.createDirectories(abs.getParent());
+    Files.writeString(abs, b.toString(), StandardCharsets.UTF_8);
+    return abs;
+  }
+
+  private static String joined(List<Endpoint> endpoints) {
+    return endpoints.stream().map(e -> e.host() + ":" + e.port()).collect(java.util.stream.Collectors.joining(","));
+  }
+
+  private static String escape(String path) {
+    return path.replace("\\", "\\\\");
+  }
+
   public static EngineConfig fromProperties(Properties file, Path base) {
     Map<Role, List<Endpoint>> workers = new EnumMap<>(Role.class);
     workers.put(Role.P0, endpoints(file, P0_WORKERS));

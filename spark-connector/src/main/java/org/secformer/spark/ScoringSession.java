@@ -1,0 +1,179 @@
+package org.secformer.spark;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.secformer.engine.MpcException;
+import org.secformer.engine.client.EngineClient;
+import org.secformer.engine.client.SecureBertClient;
+import org.secformer.shares.control.JobReport;
+
+/**
+ * One engine job scoring texts for one caller (usually a Spark task): texts are tokenized here, on the
+ * data owner's executor, and only their shares leave it. A batch that fails (a party died, a timeout) is
+ * retried on a fresh job over fresh connections, so it gets fresh dealer material, after a backoff that
+ * doubles each time; a result is kept only when its whole batch succeeded, so no row is lost or
+ * duplicated. Not thread-safe.
+ */
+public final class ScoringSession implements AutoCloseable {
+  private static final Logger LOG = LogManager.getLogger(ScoringSession.class);
+
+  private final EngineConnections engines;
+  private final SecformerConf conf;
+  private SecureBertClient job;
+  private EngineClient client;
+  private final List<JobReport> reports = new ArrayList<>();
+  private long rows, nulls, truncated, batches, retries;
+  private boolean closed;
+
+  private ScoringSession(SecformerConf conf) {
+    this.conf = conf;
+    this.engines = EngineConnections.get(conf);
+  }
+
+  public static ScoringSession open(SecformerConf conf) {
+    return new ScoringSession(conf);
+  }
+
+  /** The labels of the model's outputs (empty for an embedding model). */
+  public List<String> labels() {
+    return engines.model.labels();
+  }
+
+  /** Width of each output: labels of a classifier, hidden size of an embedding model. */
+  public int outputWidth() {
+    int labels = engines.model.config().numLabels();
+    return labels > 0 ? labels : engines.model.config().hidden();
+  }
+
+  /** One result per text, in order; null for a null text and, under the null policy, an over-long one. */
+  public List<Scored> score(List<String> texts) {
+    if (closed) {
+      throw new IllegalStateException("scoring session is closed");
+    }
+    List<int[]> tokens = new ArrayList<>();
+    List<Integer> at = new ArrayList<>();
+    boolean[] cut = new boolean[texts.size()];
+    for (int i = 0; i < texts.size(); i++) {
+      String text = texts.get(i);
+      if (text == null) {
+        nulls++;
+        continue;
+      }
+      int full = engines.tokenizer.tokenIds(text).length + 2;
+      if (full > conf.maxSeqLen()) {
+        if (conf.overlong() == SecformerConf.Overlong.NULL) {
+          LOG.warn("a text of {} tokens is longer than {} = {}; its result is null ({} = null)", full,
+              SecformerConf.PREFIX + SecformerConf.MAX_SEQ_LEN, conf.maxSeqLen(), SecformerConf.PREFIX + SecformerConf.OVERLONG);
+          nulls++;
+          continue;
+        }
+        cut[i] = true;
+        truncated++;
+      }
+      tokens.add(Arrays.stream(engines.tokenizer.encode(text, conf.maxSeqLen()).ids()).mapToInt(Math::toIntExact).toArray());
+      at.add(i);
+    }
+    double[][] out = tokens.isEmpty() ? new double[0][] : scoreWithRetries(tokens);
+    List<Scored> result = new ArrayList<>(java.util.Collections.nCopies(texts.size(), null));
+    for (int k = 0; k < at.size(); k++) {
+      int i = at.get(k);
+      result.set(i, Scored.of(out[k], labels(), cut[i]));
+    }
+    rows += texts.size();
+    return result;
+  }
+
+  private double[][] scoreWithRetries(List<int[]> tokens) {
+    long backoff = conf.retryBackoffMs();
+    for (int attempt = 0; ; attempt++) {
+      SecureBertClient current = job();
+      long before = current.batchesSent();
+      try {
+        double[][] out = current.scoreTokens(tokens);
+        batches += current.batchesSent() - before;
+        return out;
+      } catch (MpcException | IllegalStateException e) {
+        dropJob();
+        if (attempt >= conf.retries()) {
+          throw new MpcException(e instanceof MpcException m ? m.code() : org.secformer.shares.control.ErrorCode.INTERNAL,
+              "secure scoring failed after " + (attempt + 1) + " attempt(s) (" + SecformerConf.PREFIX
+                  + SecformerConf.RETRIES + " = " + conf.retries() + "): " + e.getMessage(), e);
+        }
+        retries++;
+        LOG.warn("secure scoring batch failed ({}); retry {} of {} on a fresh job in {} ms", e.getMessage(),
+            attempt + 1, conf.retries(), backoff);
+        sleep(backoff);
+        backoff = Math.max(1, backoff * 2);
+      }
+    }
+  }
+
+  private SecureBertClient job() {
+    if (job == null) {
+      client = engines.client();
+      try {
+        job = SecureBertClient.open(client, engines.model, engines.tokenizer,
+            new SecureBertClient.Options(conf.batchSize(), conf.maxSeqLen()));
+      } catch (MpcException e) {
+        engines.evict(client);
+        client = null;
+        throw e;
+      }
+    }
+    return job;
+  }
+
+  private void dropJob() {
+    if (job != null) {
+      try {
+        job.close();
+      } catch (RuntimeException ignored) {
+        // the job's parties may be gone; a fresh job follows
+      }
+      job = null;
+    }
+    if (client != null) {
+      engines.evict(client);
+      client = null;
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MpcException(org.secformer.shares.control.ErrorCode.INTERNAL, "interrupted while waiting to retry", e);
+    }
+  }
+
+  /** Ends the engine job and returns what the session did, with the parties' traffic. */
+  public SessionReport finish() {
+    if (!closed) {
+      closed = true;
+      if (job != null) {
+        reports.addAll(job.end());
+        job = null;
+      }
+    }
+    return SessionReport.of(rows, nulls, truncated, batches, retries, reports);
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      if (job != null) {
+        try {
+          job.close();
+        } catch (RuntimeException e) {
+          LOG.warn("ending the engine job failed: {}", e.getMessage());
+        }
+        job = null;
+      }
+    }
+  }
+}
