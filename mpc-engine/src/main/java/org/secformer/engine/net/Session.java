@@ -15,13 +15,18 @@ import org.secformer.shares.control.ErrorCode;
  * One authenticated connection carrying control messages, tensors and Arrow batches (dealer links and
  * client links). Sends may be called from any thread; large tensors are chunked and, off the event loop,
  * each chunk waits while the channel is over its write high-water mark, so a slow reader holds back the
- * writer instead of filling memory.
+ * writer instead of filling memory. A tensor's chunks go out together: concurrent tensor sends on one
+ * link take turns, a whole tensor each. Send tensors off the event loop only, since a sender may wait
+ * for another one's chunks to drain.
  */
 public final class Session {
   private static final ControlCodec CODEC = new ControlCodec();
 
   private final Channel channel;
   private final NetOptions options;
+  // the receiver reassembles one chunked tensor at a time per link, so one tensor's chunks must not
+  // interleave with another's (the dealer's workers answer several requests and jobs over one link)
+  private final Object tensorWrites = new Object();
 
   Session(Channel channel, NetOptions options) {
     this.channel = channel;
@@ -55,13 +60,20 @@ public final class Session {
   public void sendTensor(String jobId, long seq, String tag, long[] values) {
     List<Frame> frames =
         TensorChunks.split(channel.alloc(), jobId, seq, tag, values, Math.min(options.chunkBytes(), options.maxFrameBytes()));
-    for (int i = 0; i < frames.size(); i++) {
-      if (!channel.isActive()) {
-        frames.subList(i, frames.size()).forEach(Frame::release);
-        throw new MpcException(ErrorCode.PEER_UNAVAILABLE, "link to " + remote() + " closed while sending '" + tag + "'");
+    synchronized (tensorWrites) {
+      for (int i = 0; i < frames.size(); i++) {
+        if (!channel.isActive()) {
+          frames.subList(i, frames.size()).forEach(Frame::release);
+          throw new MpcException(ErrorCode.PEER_UNAVAILABLE, "link to " + remote() + " closed while sending '" + tag + "'");
+        }
+        try {
+          awaitWritable();
+        } catch (MpcException e) {
+          frames.subList(i, frames.size()).forEach(Frame::release);
+          throw e;
+        }
+        write(frames.get(i));
       }
-      awaitWritable();
-      write(frames.get(i));
     }
   }
 
