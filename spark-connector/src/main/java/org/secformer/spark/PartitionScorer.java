@@ -14,7 +14,9 @@ import java.util.function.Function;
  * Scores a partition's rows lazily, a batch at a time: it pulls {@code batchSize} rows, scores their texts
  * in one call of a {@link ScoringSession} (one engine job per partition), and hands back one output row
  * per input row, in order. When the input is exhausted the session ends and its report goes to
- * {@code onFinish} (metrics). Memory holds one batch of rows.
+ * {@code onFinish} (metrics). A task that stops reading early ({@code limit}, {@code show}, failure)
+ * still ends its engine job: inside a Spark task the session is closed when the task completes. Memory
+ * holds one batch of rows.
  */
 public final class PartitionScorer<T, R> implements Iterator<R> {
   /** A serializable text extractor / combiner, so Spark can ship them to executors. */
@@ -38,6 +40,20 @@ public final class PartitionScorer<T, R> implements Iterator<R> {
     this.combine = combine;
     this.conf = conf;
     this.onFinish = onFinish;
+    org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+    if (task != null) {
+      task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> closeEarly());
+    }
+  }
+
+  /** Ends the engine job of a partition that was not read to the end; its report is dropped. */
+  private void closeEarly() {
+    if (!finished) {
+      finished = true;
+      if (session != null) {
+        session.close();
+      }
+    }
   }
 
   @Override
