@@ -56,6 +56,14 @@ public final class PartitionScorer<T, R> implements Iterator<R> {
     }
   }
 
+  /**
+   * Rows handed to one {@link ScoringSession} call: several engine batches, so they run concurrently on
+   * the worker pairs, while memory holds only a few batches of rows.
+   */
+  public static int rowsPerCall(SecformerConf conf) {
+    return conf.batchSize() * 4;
+  }
+
   @Override
   public boolean hasNext() {
     if (!ready.isEmpty()) {
@@ -70,7 +78,7 @@ public final class PartitionScorer<T, R> implements Iterator<R> {
     }
     List<T> batch = new ArrayList<>(conf.batchSize());
     List<String> texts = new ArrayList<>(conf.batchSize());
-    while (rows.hasNext() && batch.size() < conf.batchSize() * 4) {
+    while (rows.hasNext() && batch.size() < rowsPerCall(conf)) {
       T row = rows.next();
       batch.add(row);
       texts.add(text.apply(row));

@@ -2,12 +2,15 @@ package org.secformer.spark;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.secformer.engine.MpcException;
 import org.secformer.engine.client.EngineClient;
 import org.secformer.engine.client.SecureBertClient;
+import org.secformer.shares.arrow.ShareBatch;
 import org.secformer.shares.control.JobReport;
 
 /**
@@ -48,14 +51,66 @@ public final class ScoringSession implements AutoCloseable {
     return labels > 0 ? labels : engines.model.config().hidden();
   }
 
+  /** Fixed-point fractional bits of the model's outputs (what a share's payload is scaled by). */
+  public int fracBits() {
+    return engines.model.fracBits();
+  }
+
   /** One result per text, in order; null for a null text and, under the null policy, an over-long one. */
   public List<Scored> score(List<String> texts) {
+    Prepared p = prepare(texts);
+    double[][] out = p.tokens.isEmpty() ? new double[0][] : withRetries(job -> job.scoreTokens(p.tokens));
+    List<Scored> result = new ArrayList<>(java.util.Collections.nCopies(texts.size(), null));
+    for (int k = 0; k < p.at.length; k++) {
+      int i = p.at[k];
+      result.set(i, Scored.of(out[k], labels(), p.cut.get(i)));
+    }
+    rows += texts.size();
+    return result;
+  }
+
+  /**
+   * The two parties' output shares for texts, unreconstructed, for a data owner that stores them for a
+   * result receiver elsewhere; share row ids are positions in {@code texts}. Texts that get no output
+   * (null, or over-long under the null policy) are in {@link SharedScores#nulls}. Same retries as
+   * {@link #score}: a batch's shares are kept only when the whole call succeeded.
+   */
+  public SharedScores scoreShared(List<String> texts) {
+    Prepared p = prepare(texts);
+    List<SecureBertClient.SharedOutput> out =
+        p.tokens.isEmpty() ? List.of() : withRetries(job -> job.scoreTokensShared(p.tokens));
+    List<SecureBertClient.SharedOutput> batches = new ArrayList<>(out.size());
+    for (SecureBertClient.SharedOutput b : out) {
+      batches.add(new SecureBertClient.SharedOutput(toTextPositions(b.share0(), p.at), toTextPositions(b.share1(), p.at)));
+    }
+    BitSet nulls = new BitSet(texts.size());
+    nulls.set(0, texts.size());
+    for (int i : p.at) {
+      nulls.clear(i);
+    }
+    rows += texts.size();
+    return new SharedScores(batches, nulls, p.cut);
+  }
+
+  /** The engine numbered the scored texts 0..n-1; the caller wants positions in its own list. */
+  private static ShareBatch toTextPositions(ShareBatch share, int[] at) {
+    long[] ids = share.rowIds();
+    for (int r = 0; r < ids.length; r++) {
+      ids[r] = at[(int) ids[r]];
+    }
+    return new ShareBatch(share.modelId(), share.partyId(), share.fracBits(), ids, share.payload());
+  }
+
+  /** The texts' word pieces, which text each sequence came from, and which were truncated. */
+  private record Prepared(List<int[]> tokens, int[] at, BitSet cut) {}
+
+  private Prepared prepare(List<String> texts) {
     if (closed) {
       throw new IllegalStateException("scoring session is closed");
     }
     List<int[]> tokens = new ArrayList<>();
     List<Integer> at = new ArrayList<>();
-    boolean[] cut = new boolean[texts.size()];
+    BitSet cut = new BitSet(texts.size());
     for (int i = 0; i < texts.size(); i++) {
       String text = texts.get(i);
       if (text == null) {
@@ -70,29 +125,22 @@ public final class ScoringSession implements AutoCloseable {
           nulls++;
           continue;
         }
-        cut[i] = true;
+        cut.set(i);
         truncated++;
       }
       tokens.add(Arrays.stream(engines.tokenizer.encode(text, conf.maxSeqLen()).ids()).mapToInt(Math::toIntExact).toArray());
       at.add(i);
     }
-    double[][] out = tokens.isEmpty() ? new double[0][] : scoreWithRetries(tokens);
-    List<Scored> result = new ArrayList<>(java.util.Collections.nCopies(texts.size(), null));
-    for (int k = 0; k < at.size(); k++) {
-      int i = at.get(k);
-      result.set(i, Scored.of(out[k], labels(), cut[i]));
-    }
-    rows += texts.size();
-    return result;
+    return new Prepared(tokens, at.stream().mapToInt(Integer::intValue).toArray(), cut);
   }
 
-  private double[][] scoreWithRetries(List<int[]> tokens) {
+  private <T> T withRetries(Function<SecureBertClient, T> call) {
     long backoff = conf.retryBackoffMs();
     for (int attempt = 0; ; attempt++) {
       SecureBertClient current = job();
       long before = current.batchesSent();
       try {
-        double[][] out = current.scoreTokens(tokens);
+        T out = call.apply(current);
         batches += current.batchesSent() - before;
         return out;
       } catch (MpcException | IllegalStateException e) {

@@ -7,13 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 
 /**
  * Writes and reads share batches as Arrow IPC streams (schema in {@link ShareSchema}).
@@ -90,12 +87,8 @@ public final class ShareIpc {
     if (batches.isEmpty()) {
       throw new IllegalArgumentException("writeAll needs at least one batch: the schema comes from it");
     }
+    // checked before anything is written, so a list that cannot be one stream leaves no partial output
     ShareSchema.Header header = ShareSchema.Header.of(batches.get(0));
-    if (header.rowElements() == 0) {
-      throw new IllegalArgumentException(
-          "row shape " + Arrays.toString(header.rowShape())
-              + " has no elements; Arrow's FixedSizeList needs a positive list size");
-    }
     for (int i = 1; i < batches.size(); i++) {
       if (!header.matches(batches.get(i))) {
         throw new IllegalArgumentException(
@@ -103,17 +96,19 @@ public final class ShareIpc {
                 + "): one stream has one schema");
       }
     }
-    try (VectorSchemaRoot root = VectorSchemaRoot.create(ShareSchema.build(header), allocator);
-        ArrowStreamWriter writer = new ArrowStreamWriter(root, null, new KeepOpen(out))) {
-      writer.start();
+    try (ShareStreamWriter writer = openStream(out)) {
       for (ShareBatch batch : batches) {
-        ShareVectors.fill(root, batch);
-        writer.writeBatch();
+        writer.write(batch);
       }
-      writer.end();
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing a share batch stream failed", e);
     }
+  }
+
+  /**
+   * A writer that appends batches to one stream on {@code out} one at a time (which stays open), for
+   * output too large to hold as a list; close it to end the stream.
+   */
+  public ShareStreamWriter openStream(OutputStream out) {
+    return new ShareStreamWriter(allocator, out);
   }
 
   /** The single record batch of {@code ipcStream}; none, several or any damage is an error. */
@@ -143,7 +138,7 @@ public final class ShareIpc {
   }
 
   /** Arrow's writer closes its output on close; the caller's stream must stay open, only flushed. */
-  private static final class KeepOpen extends FilterOutputStream {
+  static final class KeepOpen extends FilterOutputStream {
     KeepOpen(OutputStream out) {
       super(out);
     }

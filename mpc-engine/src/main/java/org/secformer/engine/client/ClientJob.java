@@ -91,14 +91,21 @@ public final class ClientJob implements AutoCloseable {
 
   /** {@link #run} without waiting: batches submitted together run on the worker pairs concurrently. */
   public CompletableFuture<RingTensor> runAsync(long[] rowIds, RingTensor input) {
+    return runShared(rowIds, input).thenApply(ClientJob::reconstruct);
+  }
+
+  /**
+   * Shares a plaintext batch, runs it and returns both output shares unreconstructed, for a data owner
+   * whose results go to a result receiver elsewhere. The outputs carry the given row ids.
+   */
+  public CompletableFuture<ShareBatch[]> runShared(long[] rowIds, RingTensor input) {
     Share[] s;
     synchronized (prg) {
       s = Sharing.split(input, prg);
     }
     return submit(
         new ShareBatch(spec.modelId(), 0, spec.fracBits(), rowIds, s[0].tensor()),
-        new ShareBatch(spec.modelId(), 1, spec.fracBits(), rowIds, s[1].tensor()))
-        .thenApply(ClientJob::reconstruct);
+        new ShareBatch(spec.modelId(), 1, spec.fracBits(), rowIds, s[1].tensor()));
   }
 
   /** Waits for a batch of this job with the job's timeout, with the job's error messages. */

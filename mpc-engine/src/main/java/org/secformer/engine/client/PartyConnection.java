@@ -18,15 +18,19 @@ import org.secformer.shares.control.ControlMessage;
 import org.secformer.shares.control.ErrorCode;
 
 /**
- * The client's TLS link to one worker of one computing party. Every request carries a sequence number
- * unique on the link, and its answer (control message, Arrow batch or error) completes the matching
- * future; if the link drops, every pending request fails at once with PEER_UNAVAILABLE.
+ * The client's TLS link to one worker of one computing party, shared by every job of the client (an
+ * executor runs several tasks at once). Every request carries its job id and a sequence number unique
+ * within the job, and its answer (control message, Arrow batch or error) completes the future of that
+ * (job, sequence) pair; if the link drops, every pending request fails at once with PEER_UNAVAILABLE.
  */
 final class PartyConnection implements SessionHandler, AutoCloseable {
   private final Role party;
-  private final ConcurrentHashMap<Long, CompletableFuture<Inbound>> pending = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Request, CompletableFuture<Inbound>> pending = new ConcurrentHashMap<>();
   private volatile MpcException closed;
   private Session session;
+
+  /** Sequence numbers restart with every job, so a request is known by both. */
+  private record Request(String jobId, long seq) {}
 
   private PartyConnection(Role party) {
     this.party = party;
@@ -40,27 +44,28 @@ final class PartyConnection implements SessionHandler, AutoCloseable {
   }
 
   CompletableFuture<Inbound> sendControl(String jobId, long seq, ControlMessage m) {
-    return request(seq, () -> session.sendControl(jobId, seq, m));
+    return request(new Request(jobId, seq), () -> session.sendControl(jobId, seq, m));
   }
 
   CompletableFuture<Inbound> sendArrow(String jobId, long seq, byte[] ipc) {
-    return request(seq, () -> session.sendArrow(jobId, seq, ipc));
+    return request(new Request(jobId, seq), () -> session.sendArrow(jobId, seq, ipc));
   }
 
   /** Registers the answer's future before sending, so a fast answer cannot arrive unmatched. */
-  private CompletableFuture<Inbound> request(long seq, Runnable send) {
+  private CompletableFuture<Inbound> request(Request key, Runnable send) {
     CompletableFuture<Inbound> f = new CompletableFuture<>();
     if (closed != null) {
       f.completeExceptionally(closed);
       return f;
     }
-    if (pending.putIfAbsent(seq, f) != null) {
-      throw new IllegalStateException("request #" + seq + " to " + party + " is already pending");
+    if (pending.putIfAbsent(key, f) != null) {
+      throw new IllegalStateException("request #" + key.seq() + " of job " + key.jobId() + " to " + party
+          + " is already pending");
     }
     try {
       send.run();
     } catch (MpcException e) {
-      pending.remove(seq);
+      pending.remove(key);
       f.completeExceptionally(e);
     }
     return f;
@@ -68,9 +73,10 @@ final class PartyConnection implements SessionHandler, AutoCloseable {
 
   @Override
   public void onMessage(Session s, Inbound in) {
-    CompletableFuture<Inbound> f = pending.remove(in.seq());
+    CompletableFuture<Inbound> f = pending.remove(new Request(in.jobId(), in.seq()));
     if (f == null) {
-      fail(new MpcException(ErrorCode.MALFORMED_FRAME, party + " answered request #" + in.seq() + " that is not pending"));
+      fail(new MpcException(ErrorCode.MALFORMED_FRAME, party + " answered request #" + in.seq() + " of job "
+          + in.jobId() + " that is not pending"));
     } else if (in instanceof Inbound.Error e) {
       f.completeExceptionally(e.error());
     } else {

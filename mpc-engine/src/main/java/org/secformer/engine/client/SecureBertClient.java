@@ -7,16 +7,18 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.secformer.engine.MpcException;
 import org.secformer.engine.bert.BertConfig;
 import org.secformer.engine.bert.BertInput;
 import org.secformer.engine.bert.ModelDescriptor;
 import org.secformer.engine.bert.secure.SecureBertInput;
 import org.secformer.engine.job.Computations;
 import org.secformer.engine.text.WordPieceTokenizer;
+import org.secformer.shares.arrow.ShareBatch;
+import org.secformer.shares.control.ErrorCode;
 import org.secformer.shares.control.JobReport;
 import org.secformer.shares.control.JobStart;
 import org.secformer.shares.fxp.FixedPoint;
-import org.secformer.shares.ring.RingTensor;
 
 /**
  * Scores texts with a shared BERT model through the engines, for a caller that is both the data owner
@@ -93,6 +95,30 @@ public final class SecureBertClient implements AutoCloseable {
 
   /** Outputs for already tokenized sequences ({@code [CLS] ... [SEP]}, no padding), in input order. */
   public double[][] scoreTokens(List<int[]> sequences) {
+    double[][] out = new double[sequences.size()][];
+    for (SharedOutput batch : scoreTokensShared(sequences)) {
+      long[] rows = batch.share0().rowIds();
+      int width = batch.share0().payload().size() / rows.length;
+      double[] values = fxp.decode(ClientJob.reconstruct(new ShareBatch[] {batch.share0(), batch.share1()}));
+      for (int r = 0; r < rows.length; r++) {
+        out[(int) rows[r]] = java.util.Arrays.copyOfRange(values, r * width, (r + 1) * width);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The two parties' output shares of one engine batch, unreconstructed: payload [rows, width]; the row
+   * ids are the positions of the batch's sequences in the caller's list.
+   */
+  public record SharedOutput(ShareBatch share0, ShareBatch share1) {}
+
+  /**
+   * Like {@link #scoreTokens} but returns every batch's two output shares instead of reconstructing them,
+   * for a data owner that is not the result receiver: the shares go to storage, one per party, and only
+   * the receiver reconstructs. Batches come in submission order; together they hold every sequence once.
+   */
+  public List<SharedOutput> scoreTokensShared(List<int[]> sequences) {
     Map<Integer, List<Integer>> byLength = new TreeMap<>();
     for (int i = 0; i < sequences.size(); i++) {
       int[] s = sequences.get(i);
@@ -103,28 +129,30 @@ public final class SecureBertClient implements AutoCloseable {
       int padded = tokenizer == null ? s.length : tokenizer.paddedLength(s.length, options.maxLength());
       byLength.computeIfAbsent(padded, k -> new ArrayList<>()).add(i);
     }
-    List<int[]> batchRows = new ArrayList<>();
-    List<CompletableFuture<RingTensor>> pending = new ArrayList<>();
+    List<long[]> sent = new ArrayList<>();
+    List<CompletableFuture<ShareBatch[]>> pending = new ArrayList<>();
     for (Map.Entry<Integer, List<Integer>> group : byLength.entrySet()) {
       List<Integer> rows = group.getValue();
       rows.sort(Comparator.naturalOrder());
       for (int from = 0; from < rows.size(); from += options.batchSize()) {
         int[] idx = rows.subList(from, Math.min(rows.size(), from + options.batchSize())).stream()
             .mapToInt(Integer::intValue).toArray();
-        batchRows.add(idx);
+        sent.add(rowIds(idx));
         batches.incrementAndGet();
-        pending.add(job.runAsync(rowIds(idx), SecureBertInput.encode(pad(sequences, idx, group.getKey()), config.vocab())));
+        pending.add(job.runShared(rowIds(idx), SecureBertInput.encode(pad(sequences, idx, group.getKey()), config.vocab())));
       }
     }
-    double[][] out = new double[sequences.size()][];
+    List<SharedOutput> out = new ArrayList<>(pending.size());
     for (int b = 0; b < pending.size(); b++) {
-      RingTensor result = job.awaitBatch(pending.get(b));
-      int[] idx = batchRows.get(b);
-      int width = result.size() / idx.length;
-      double[] values = fxp.decode(result);
-      for (int r = 0; r < idx.length; r++) {
-        out[idx[r]] = java.util.Arrays.copyOfRange(values, r * width, (r + 1) * width);
+      ShareBatch[] shares = job.awaitBatch(pending.get(b));
+      // the row ids are all that tie a share to its text: a party that answers for other rows is an error
+      for (ShareBatch s : shares) {
+        if (!java.util.Arrays.equals(sent.get(b), s.rowIds())) {
+          throw new MpcException(ErrorCode.MALFORMED_FRAME, "party " + s.partyId() + " answered batch " + b
+              + " with " + s + " for other rows than were sent");
+        }
       }
+      out.add(new SharedOutput(shares[0], shares[1]));
     }
     return out;
   }

@@ -1,5 +1,6 @@
 package org.secformer.engine.client;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +24,8 @@ import org.secformer.engine.server.LocalCluster;
 import org.secformer.engine.tls.CertTool;
 import org.secformer.engine.tls.Role;
 import org.secformer.engine.tls.TlsConfig;
+import org.secformer.shares.fxp.FixedPoint;
+import org.secformer.shares.arrow.ShareBatch;
 import org.secformer.shares.control.JobReport;
 import org.secformer.shares.control.JobStart;
 
@@ -58,11 +61,14 @@ class SecureBertServedTest {
     try (LocalCluster cluster = LocalCluster.start(dir.resolve("certs"), dir.resolve("models"), 2, Duration.ofSeconds(30));
         EngineClient client = EngineClient.connect(cluster.config(), TlsConfig.forRole(dir.resolve("certs"), Role.CLIENT))) {
       double[][] got;
+      List<SecureBertClient.SharedOutput> shared;
       List<JobReport> reports;
       try (SecureBertClient bert = SecureBertClient.open(client, descriptor, null, new SecureBertClient.Options(3, 12))) {
         got = bert.scoreTokens(sequences);
+        shared = bert.scoreTokensShared(sequences);
         reports = bert.end();
       }
+      assertSharesReconstructTo(got, shared, descriptor.fracBits());
       PlainBert plain = new PlainBert(model);
       double worst = 0;
       for (int i = 0; i < sequences.size(); i++) {
@@ -76,11 +82,44 @@ class SecureBertServedTest {
           sequences.size());
       assertTrue(worst < 2e-2, "max logit error " + worst);
       long rows = reports.stream().filter(r -> r.partyId() == 0).mapToLong(JobReport::rows).sum();
-      assertEquals(sequences.size(), rows, "every sequence scored exactly once");
+      assertEquals(2 * sequences.size(), rows, "every sequence scored exactly once per call");
       // an unknown model is a clear error naming it, and the cluster keeps serving
       MpcException e = assertThrows(MpcException.class,
           () -> client.startJob(new JobStart("j-unknown", "no-such-model", 16, "bert", Map.of())));
       assertTrue(e.getMessage().contains("no-such-model"), e.getMessage());
     }
+  }
+
+  /**
+   * The unreconstructed path: every sequence in exactly one batch, both shares carry its position, the
+   * two shares together give the logits (up to the fresh randomness of a second run) and one share alone
+   * does not.
+   */
+  private static void assertSharesReconstructTo(double[][] logits, List<SecureBertClient.SharedOutput> shared,
+      int fracBits) {
+    FixedPoint fxp = new FixedPoint(fracBits);
+    boolean[] seen = new boolean[logits.length];
+    double shareAloneOff = 0;
+    for (SecureBertClient.SharedOutput b : shared) {
+      assertArrayEquals(b.share0().rowIds(), b.share1().rowIds());
+      assertEquals(0, b.share0().partyId());
+      assertEquals(1, b.share1().partyId());
+      double[] both = fxp.decode(ClientJob.reconstruct(new ShareBatch[] {b.share0(), b.share1()}));
+      double[] alone = fxp.decode(b.share0().payload());
+      long[] rows = b.share0().rowIds();
+      for (int r = 0; r < rows.length; r++) {
+        int i = (int) rows[r];
+        assertTrue(!seen[i], "sequence " + i + " in two batches");
+        seen[i] = true;
+        for (int k = 0; k < 2; k++) {
+          assertEquals(logits[i][k], both[r * 2 + k], 2e-2, "sequence " + i + " logit " + k);
+          shareAloneOff = Math.max(shareAloneOff, Math.abs(alone[r * 2 + k] - logits[i][k]));
+        }
+      }
+    }
+    for (int i = 0; i < seen.length; i++) {
+      assertTrue(seen[i], "sequence " + i + " missing from the shared outputs");
+    }
+    assertTrue(shareAloneOff > 1, "party 0's share alone looks like the logits: " + shareAloneOff);
   }
 }

@@ -136,6 +136,34 @@ class EngineClusterTest {
     waitForJobsToEnd();
   }
 
+  /** An executor's tasks share one client: their jobs' sequence numbers overlap and must not collide. */
+  @Test
+  void twoJobsOnOneClientRunAtTheSameTime() {
+    SplittableRandom rnd = new SplittableRandom(2);
+    try (EngineClient client = EngineClient.connect(cluster.config(), clientTls());
+        ClientJob first = client.startJob(new JobStart("job-f", "linear-demo", 16, "linear", Map.of()));
+        ClientJob second = client.startJob(new JobStart("job-g", "linear-demo", 16, "linear", Map.of()))) {
+      List<RingTensor> inputs = new ArrayList<>();
+      List<CompletableFuture<RingTensor>> outs = new ArrayList<>();
+      for (int b = 0; b < 4; b++) {
+        RingTensor x = randomInput(rnd, 2);
+        inputs.add(x);
+        outs.add((b % 2 == 0 ? first : second).runAsync(new long[] {0, 1}, x));
+      }
+      for (int b = 0; b < inputs.size(); b++) {
+        RingTensor y = outs.get(b).join();
+        RingTensor expected = RingMatmul.matmul(inputs.get(b), weight);
+        for (int i = 0; i < y.size(); i++) {
+          long diff = y.get(i) - (expected.get(i) >> 16);
+          assertTrue(diff == 0 || diff == 1, "batch " + b + " element " + i + " off by " + diff);
+        }
+      }
+      assertEquals(4, first.end().size());
+      assertEquals(4, second.end().size());
+    }
+    waitForJobsToEnd();
+  }
+
   @Test
   void twoJobsOnOneClientRunBatchesAtTheSameTime() {
     // as two Spark tasks of one executor do: both jobs' batches are in flight on the same links at once
