@@ -33,20 +33,25 @@ public final class ClientJob implements AutoCloseable {
   private final JobStart spec;
   private final List<PartyConnection[]> pairs;
   private final Duration timeout;
-  private final AtomicLong nextSeq = new AtomicLong(1);
+  private final AtomicLong nextSeq;
   private final AtomicLong nextPair = new AtomicLong();
   private final BufferAllocator allocator = new RootAllocator();
   private final Prg prg = Prg.fromSystemRandom();
   private boolean ended;
 
-  private ClientJob(JobStart spec, List<PartyConnection[]> pairs, Duration timeout) {
+  private ClientJob(JobStart spec, List<PartyConnection[]> pairs, Duration timeout, AtomicLong nextSeq) {
     this.spec = spec;
+    this.nextSeq = nextSeq;
     this.pairs = pairs;
     this.timeout = timeout;
   }
 
-  static ClientJob start(JobStart spec, List<PartyConnection[]> pairs, Duration timeout) {
-    ClientJob job = new ClientJob(spec, pairs, timeout);
+  /**
+   * @param nextSeq the client's request numbers: its jobs share the links, whose answers are matched by
+   *     number, so concurrent jobs (one per Spark task) must never reuse one
+   */
+  static ClientJob start(JobStart spec, List<PartyConnection[]> pairs, Duration timeout, AtomicLong nextSeq) {
+    ClientJob job = new ClientJob(spec, pairs, timeout, nextSeq);
     List<CompletableFuture<Inbound>> acks = new ArrayList<>();
     long seq = job.nextSeq.getAndIncrement();
     for (int k = 0; k < pairs.size(); k++) {

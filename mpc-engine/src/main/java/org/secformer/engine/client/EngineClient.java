@@ -14,13 +14,15 @@ import org.secformer.shares.control.JobStart;
 /**
  * The data owner's and result receiver's entry point (used by Spark executors): TLS links, with the
  * client certificate, to worker k of P0 and of P1 for every worker pair of the cluster. A job started
- * here spreads its batches round-robin over the pairs.
+ * here spreads its batches round-robin over the pairs; jobs may run concurrently on one client (request
+ * numbers are unique per client, so answers on the shared links never mix).
  */
 public final class EngineClient implements AutoCloseable {
   private final EventLoopGroup group;
   private final boolean ownsGroup;
   private final List<PartyConnection[]> pairs;
   private final Duration timeout;
+  private final java.util.concurrent.atomic.AtomicLong nextSeq = new java.util.concurrent.atomic.AtomicLong(1);
 
   private EngineClient(EventLoopGroup group, boolean ownsGroup, List<PartyConnection[]> pairs, Duration timeout) {
     this.group = group;
@@ -63,7 +65,7 @@ public final class EngineClient implements AutoCloseable {
 
   /** Starts a job on every worker pair and waits until both parties of each have accepted it. */
   public ClientJob startJob(JobStart spec) {
-    return ClientJob.start(spec, pairs, timeout);
+    return ClientJob.start(spec, pairs, timeout, nextSeq);
   }
 
   @Override
