@@ -14,7 +14,9 @@ import java.util.function.Function;
  * Scores a partition's rows lazily, a batch at a time: it pulls {@code batchSize} rows, scores their texts
  * in one call of a {@link ScoringSession} (one engine job per partition), and hands back one output row
  * per input row, in order. When the input is exhausted the session ends and its report goes to
- * {@code onFinish} (metrics). Memory holds one batch of rows.
+ * {@code onFinish} (metrics). Memory holds one batch of rows. A caller that may stop reading early, or
+ * fail, calls {@link #close} or {@link #abort} (Spark: task completion and failure listeners) so the
+ * engine job never outlives its task.
  */
 public final class PartitionScorer<T, R> implements Iterator<R> {
   /** A serializable text extractor / combiner, so Spark can ship them to executors. */
@@ -82,6 +84,26 @@ public final class PartitionScorer<T, R> implements Iterator<R> {
       throw new NoSuchElementException();
     }
     return ready.pollFirst();
+  }
+
+  /**
+   * Ends the scoring when the consumer stops reading early (a LIMIT): the engine job ends normally and
+   * its report goes to {@code onFinish}. Does nothing once the input was exhausted.
+   */
+  public void close() {
+    if (!finished) {
+      finish();
+    }
+  }
+
+  /** Drops the engine job without a report: the task failed, so its figures would not count anyway. */
+  public void abort() {
+    if (!finished) {
+      finished = true;
+      if (session != null) {
+        session.close();
+      }
+    }
   }
 
   private void finish() {
