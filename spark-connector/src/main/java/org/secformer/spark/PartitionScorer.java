@@ -14,9 +14,10 @@ import java.util.function.Function;
  * Scores a partition's rows lazily, a batch at a time: it pulls {@code batchSize} rows, scores their texts
  * in one call of a {@link ScoringSession} (one engine job per partition), and hands back one output row
  * per input row, in order. When the input is exhausted the session ends and its report goes to
- * {@code onFinish} (metrics). A task that stops reading early ({@code limit}, {@code show}, failure)
- * still ends its engine job: inside a Spark task the session is closed when the task completes. Memory
- * holds one batch of rows.
+ * {@code onFinish} (metrics). Memory holds one batch of rows. A caller that may stop reading early
+ * calls {@link #close} so the job ends with a report; inside a Spark task, an engine job that is still
+ * open when the task completes (an early stop nobody closed, a failure) is dropped without a report, so
+ * it never outlives its task.
  */
 public final class PartitionScorer<T, R> implements Iterator<R> {
   /** A serializable text extractor / combiner, so Spark can ship them to executors. */
@@ -42,17 +43,7 @@ public final class PartitionScorer<T, R> implements Iterator<R> {
     this.onFinish = onFinish;
     org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
     if (task != null) {
-      task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> closeEarly());
-    }
-  }
-
-  /** Ends the engine job of a partition that was not read to the end; its report is dropped. */
-  private void closeEarly() {
-    if (!finished) {
-      finished = true;
-      if (session != null) {
-        session.close();
-      }
+      task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> abort());
     }
   }
 
@@ -106,6 +97,46 @@ public final class PartitionScorer<T, R> implements Iterator<R> {
       throw new NoSuchElementException();
     }
     return ready.pollFirst();
+  }
+
+  /**
+   * Ends the scoring when the consumer stops reading early (a LIMIT): the engine job ends normally and
+   * its report goes to {@code onFinish}. Does nothing once the input was exhausted.
+   */
+  public void close() {
+    if (!finished) {
+      finish();
+    }
+  }
+
+  /** Drops the engine job without a report: the task failed, so its figures would not count anyway. */
+  public void abort() {
+    if (!finished) {
+      finished = true;
+      if (session != null) {
+        session.close();
+      }
+    }
+  }
+
+  /**
+   * Ends the scoring when the consumer stops reading early (a LIMIT): the engine job ends normally and
+   * its report goes to {@code onFinish}. Does nothing once the input was exhausted.
+   */
+  public void close() {
+    if (!finished) {
+      finish();
+    }
+  }
+
+  /** Drops the engine job without a report: the task failed, so its figures would not count anyway. */
+  public void abort() {
+    if (!finished) {
+      finished = true;
+      if (session != null) {
+        session.close();
+      }
+    }
   }
 
   private void finish() {
