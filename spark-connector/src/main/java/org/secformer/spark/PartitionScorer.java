@@ -119,26 +119,6 @@ public final class PartitionScorer<T, R> implements Iterator<R> {
     }
   }
 
-  /**
-   * Ends the scoring when the consumer stops reading early (a LIMIT): the engine job ends normally and
-   * its report goes to {@code onFinish}. Does nothing once the input was exhausted.
-   */
-  public void close() {
-    if (!finished) {
-      finish();
-    }
-  }
-
-  /** Drops the engine job without a report: the task failed, so its figures would not count anyway. */
-  public void abort() {
-    if (!finished) {
-      finished = true;
-      if (session != null) {
-        session.close();
-      }
-    }
-  }
-
   private void finish() {
     finished = true;
     SessionReport report = session == null ? SessionReport.EMPTY : session.finish();
