@@ -40,11 +40,11 @@ public final class TestEngines {
   private TestEngines() throws IOException {
     dir = Files.createTempDirectory("secformer-spark-test");
     CertTool.generate(dir.resolve("certs"), Duration.ofDays(1));
-    model = randomClassifier(7);
+    tokenizer = WordPieceTokenizer.fromResource("/all-minilm-l6-v2-tokenizer.json");
+    model = balanced(randomClassifier(7), tokenizer);
     ModelPublisher.publish(MODEL_ID, model, 16, List.of("ham", "spam"), ModelRanges.miniLmL6(), dir.resolve("models"));
     cluster = LocalCluster.start(dir.resolve("certs"), dir.resolve("models"), 2, Duration.ofSeconds(60));
     engineConf = EngineConfigLoader.write(cluster.config(), dir.resolve("engine.properties"));
-    tokenizer = WordPieceTokenizer.fromResource("/all-minilm-l6-v2-tokenizer.json");
     Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
   }
 
@@ -83,6 +83,50 @@ public final class TestEngines {
   public String plainLabel(String text, int maxSeqLen) {
     double[] z = plainLogits(text, maxSeqLen);
     return z[1] > z[0] ? "spam" : "ham";
+  }
+
+  /** Texts the bias is centred on, so the tests' label checks see both labels. */
+  static final List<String> CALIBRATION = List.of("Free entry!!! Win a brand new car by texting WIN now.",
+      "Please reset my password.", "Quarterly revenue grew 12.5% to $4.2 billion.", "Meeting moved to Tuesday.",
+      "Cheap meds online, no prescription needed", "Lunch tomorrow?", "You have won a prize, claim now",
+      "The report is attached, comments welcome.", "URGENT: verify your account", "See you at the game tonight");
+
+  /**
+   * The model with its classifier bias shifted so the decision boundary splits {@link #CALIBRATION} near
+   * its middle: a random head otherwise predicts one label for almost every text, and a label
+   * check that cannot see the other label cannot fail.
+   */
+  static BertModel balanced(BertModel model, WordPieceTokenizer tok) {
+    PlainBert plain = new PlainBert(model);
+    double[] margins = new double[CALIBRATION.size()];
+    for (int i = 0; i < margins.length; i++) {
+      int[] ids = java.util.Arrays.stream(tok.encode(CALIBRATION.get(i), 32).ids()).mapToInt(Math::toIntExact).toArray();
+      double[] z = plain.logits(BertInput.single(ids))[0];
+      margins[i] = z[1] - z[0];
+    }
+    java.util.Arrays.sort(margins);
+    // the boundary goes in the widest gap near the middle, so no calibration text sits on it
+    int best = 2;
+    for (int i = 2; i < margins.length - 3; i++) {
+      if (margins[i + 1] - margins[i] > margins[best + 1] - margins[best]) {
+        best = i;
+      }
+    }
+    double median = (margins[best] + margins[best + 1]) / 2;
+    // scaled by 10 so typical texts sit well away from the boundary (margins of about 1 against
+    // secure logit errors of about 1e-3)
+    Tensor bias = model.tensor(org.secformer.engine.bert.BertNames.CLASSIFIER_BIAS);
+    Tensor weight = model.tensor(org.secformer.engine.bert.BertNames.CLASSIFIER_WEIGHT);
+    double[] b = bias.data().clone();
+    b[1] -= median;
+    double[] w = weight.data().clone();
+    for (int i = 0; i < w.length; i++) {
+      w[i] *= 10;
+    }
+    for (int i = 0; i < b.length; i++) {
+      b[i] *= 10;
+    }
+    return model.withClassifier(Tensor.of(w, weight.shape()), Tensor.of(b, bias.shape()));
   }
 
   /** One layer, hidden 16, 2 heads, MiniLM's vocabulary; weights N(0, 0.3) so labels vary with the text. */
