@@ -33,20 +33,23 @@ public final class ClientJob implements AutoCloseable {
   private final JobStart spec;
   private final List<PartyConnection[]> pairs;
   private final Duration timeout;
-  private final AtomicLong nextSeq = new AtomicLong(1);
+  // shared by every job of one EngineClient: a link matches answers by sequence number alone, so numbers
+  // must be unique on the link, not just within a job, when jobs run concurrently (Spark tasks of one executor)
+  private final AtomicLong nextSeq;
   private final AtomicLong nextPair = new AtomicLong();
   private final BufferAllocator allocator = new RootAllocator();
   private final Prg prg = Prg.fromSystemRandom();
   private boolean ended;
 
-  private ClientJob(JobStart spec, List<PartyConnection[]> pairs, Duration timeout) {
+  private ClientJob(JobStart spec, List<PartyConnection[]> pairs, Duration timeout, AtomicLong nextSeq) {
     this.spec = spec;
     this.pairs = pairs;
     this.timeout = timeout;
+    this.nextSeq = nextSeq;
   }
 
-  static ClientJob start(JobStart spec, List<PartyConnection[]> pairs, Duration timeout) {
-    ClientJob job = new ClientJob(spec, pairs, timeout);
+  static ClientJob start(JobStart spec, List<PartyConnection[]> pairs, Duration timeout, AtomicLong nextSeq) {
+    ClientJob job = new ClientJob(spec, pairs, timeout, nextSeq);
     List<CompletableFuture<Inbound>> acks = new ArrayList<>();
     long seq = job.nextSeq.getAndIncrement();
     for (int k = 0; k < pairs.size(); k++) {

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.secformer.engine.net.NetOptions;
 import org.secformer.engine.net.PeerLinks;
 import org.secformer.engine.server.EngineConfig;
@@ -14,13 +15,14 @@ import org.secformer.shares.control.JobStart;
 /**
  * The data owner's and result receiver's entry point (used by Spark executors): TLS links, with the
  * client certificate, to worker k of P0 and of P1 for every worker pair of the cluster. A job started
- * here spreads its batches round-robin over the pairs.
+ * here spreads its batches round-robin over the pairs. Several jobs may run at once on one client.
  */
 public final class EngineClient implements AutoCloseable {
   private final EventLoopGroup group;
   private final boolean ownsGroup;
   private final List<PartyConnection[]> pairs;
   private final Duration timeout;
+  private final AtomicLong nextSeq = new AtomicLong(1);
 
   private EngineClient(EventLoopGroup group, boolean ownsGroup, List<PartyConnection[]> pairs, Duration timeout) {
     this.group = group;
@@ -63,7 +65,7 @@ public final class EngineClient implements AutoCloseable {
 
   /** Starts a job on every worker pair and waits until both parties of each have accepted it. */
   public ClientJob startJob(JobStart spec) {
-    return ClientJob.start(spec, pairs, timeout);
+    return ClientJob.start(spec, pairs, timeout, nextSeq);
   }
 
   @Override
