@@ -43,8 +43,8 @@ final class SecureScores {
       }
     }
     List<Column> columns = new ArrayList<>();
-    keep.forEach(k -> columns.add(functions.col(k)));
-    columns.add(functions.col(textColumn));
+    keep.forEach(k -> columns.add(column(k)));
+    columns.add(column(textColumn));
     Dataset<Row> selected = input.select(columns.toArray(new Column[0]));
     List<StructField> fields = new ArrayList<>(Arrays.asList(selected.schema().fields()).subList(0, keep.size()));
     fields.add(DataTypes.createStructField(LABEL, DataTypes.StringType, true));
@@ -54,6 +54,11 @@ final class SecureScores {
     }
     StructType schema = DataTypes.createStructType(fields);
     return selected.mapPartitions(new ScorePartition(keep.size(), logits, conf, reports), Encoders.row(schema));
+  }
+
+  /** A top-level column by its exact name (a dot in it is part of the name, not a struct field). */
+  private static Column column(String name) {
+    return functions.col("`" + name.replace("`", "``") + "`");
   }
 
   /** Runs on the executors: the function object ships the settings and the accumulator, nothing else. */

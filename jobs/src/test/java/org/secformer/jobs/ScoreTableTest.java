@@ -132,6 +132,16 @@ class ScoreTableTest {
   }
 
   @Test
+  void anEmptyInputGivesAnEmptyPartition() throws IOException {
+    Path input = csvInput(dir.resolve("empty-in"), Map.of());
+    Path out = dir.resolve("empty-out");
+    ScoringSummary summary = ScoreTable.run(spark, args(input, "csv", out, "2026-05-01"));
+    assertEquals(0, summary.rows());
+    assertEquals(List.of("id", "label", "probability"),
+        Arrays.asList(spark.read().parquet(out.resolve("date=2026-05-01").toString()).columns()));
+  }
+
+  @Test
   void logitsModeAddsTheLogitsOfTheSecureModel() throws IOException {
     Path input = dir.resolve("logits-in.json");
     List<String> lines = new ArrayList<>();
