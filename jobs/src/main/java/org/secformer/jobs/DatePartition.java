@@ -13,9 +13,10 @@ import org.apache.hadoop.fs.Path;
  * One date's partition {@code DIR/date=YYYY-MM-DD} of a job's output, replaced as a whole so a rerun for a
  * date never appends: Spark writes the new rows into a hidden staging folder beside it, and only after
  * that write has committed is the old partition moved aside and the staging folder renamed into its place
- * (two renames; readers skip the hidden folders). A run that dies leaves the old partition or the new one,
- * never a mix; its hidden leftovers are removed by the next run for that date. Other dates are never
- * touched. Works on any Hadoop file system with rename (local, HDFS).
+ * (two renames; readers skip the hidden folders), so old and new rows never mix. A run that dies leaves
+ * the old partition (or, between the two renames, none) until the next run for that date, which also
+ * removes its hidden leftovers. Other dates are never touched. Works on any Hadoop file system with
+ * rename (local, HDFS).
  */
 final class DatePartition {
   static final String COLUMN = "date";
