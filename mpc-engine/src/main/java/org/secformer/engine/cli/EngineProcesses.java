@@ -10,16 +10,19 @@ import org.secformer.engine.tls.Role;
 
 /**
  * Starts the dealer, P0 and P1 as separate JVMs running {@code engine serve}, each with its own log
- * file, and waits until each prints that it is ready. Used by the demo and by tests that need real
- * process boundaries.
+ * file, and waits until each prints that it is ready. Used by the demo, the embedded default and by tests
+ * that need real process boundaries. Each engine's heap is the system property {@value #HEAP_PROPERTY}
+ * (default {@value #DEFAULT_HEAP}; a MiniLM classifier needs about 3g).
  */
 public final class EngineProcesses implements AutoCloseable {
   /** JVM flags every engine process needs: Arrow reads buffers through java.nio internals. */
   public static final List<String> JVM_FLAGS = List.of(
       "--add-opens=java.base/java.nio=ALL-UNNAMED",
       "-Dio.netty.tryReflectionSetAccessible=true",
-      "-Dlog4j2.configurationFile=secformer-engine-log4j2.xml",
-      "-Xmx1g");
+      "-Dlog4j2.configurationFile=secformer-engine-log4j2.xml");
+  /** System property naming each engine process's maximum heap, in java -Xmx syntax. */
+  public static final String HEAP_PROPERTY = "secformer.engine.heap";
+  public static final String DEFAULT_HEAP = "1g";
 
   private final List<Process> processes = new ArrayList<>();
 
@@ -33,6 +36,7 @@ public final class EngineProcesses implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(JVM_FLAGS);
+        cmd.add("-Xmx" + heap());
         cmd.add("-cp");
         cmd.add(classPath());
         cmd.add(EngineMain.class.getName());
@@ -47,6 +51,14 @@ public final class EngineProcesses implements AutoCloseable {
       p.close();
       throw e;
     }
+  }
+
+  static String heap() {
+    String heap = System.getProperty(HEAP_PROPERTY, DEFAULT_HEAP).trim();
+    if (!heap.matches("[0-9]+[kKmMgG]?")) {
+      throw new IllegalArgumentException(HEAP_PROPERTY + " must be a heap size such as 1g or 3072m, got '" + heap + "'");
+    }
+    return heap;
   }
 
   /** The classpath of this JVM (surefire runs tests from a manifest-only jar and publishes the real one). */
