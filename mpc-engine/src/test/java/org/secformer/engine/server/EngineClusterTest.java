@@ -165,32 +165,6 @@ class EngineClusterTest {
   }
 
   @Test
-  void twoJobsOnOneClientRunBatchesAtTheSameTime() {
-    // as two Spark tasks of one executor do: both jobs' batches are in flight on the same links at once
-    SplittableRandom rnd = new SplittableRandom(2);
-    try (EngineClient client = EngineClient.connect(cluster.config(), clientTls());
-        ClientJob a = client.startJob(new JobStart("job-f", "linear-demo", 16, "linear", Map.of()));
-        ClientJob b = client.startJob(new JobStart("job-g", "linear-demo", 16, "linear", Map.of()))) {
-      List<RingTensor> inputs = new ArrayList<>();
-      List<CompletableFuture<RingTensor>> outs = new ArrayList<>();
-      for (int i = 0; i < 4; i++) {
-        RingTensor x = randomInput(rnd, 2);
-        inputs.add(x);
-        outs.add((i % 2 == 0 ? a : b).runAsync(new long[] {i, 100 + i}, x));
-      }
-      for (int i = 0; i < inputs.size(); i++) {
-        RingTensor y = outs.get(i).join();
-        RingTensor expected = RingMatmul.matmul(inputs.get(i), weight);
-        long diff = y.get(0) - (expected.get(0) >> 16);
-        assertTrue(diff == 0 || diff == 1, "batch " + i + " off by " + diff);
-      }
-      a.end();
-      b.end();
-    }
-    waitForJobsToEnd();
-  }
-
-  @Test
   void unknownModelIsAClearErrorAndTheClusterKeepsServing() {
     try (EngineClient client = EngineClient.connect(cluster.config(), clientTls())) {
       MpcException e = assertThrows(MpcException.class,
