@@ -23,6 +23,7 @@ import org.secformer.engine.cli.LoopbackConf;
 import org.secformer.engine.tls.CertTool;
 import org.secformer.jobs.model.SpamClassifierModel;
 import org.secformer.jobs.train.SpamDataset;
+import org.secformer.spark.ScoringMetrics;
 import org.secformer.spark.SecformerConf;
 
 /**
@@ -90,13 +91,12 @@ public final class EmbeddedDefault {
       ScoringSummary summary;
       SparkSession spark = localSpark();
       try {
-        SessionReportAccumulator reports = new SessionReportAccumulator();
-        spark.sparkContext().register(reports, "secformer scoring sessions");
+        ScoringMetrics reports = ScoringMetrics.register(spark.sparkContext(), "secformer.job.");
         spark.sparkContext().addSparkListener(new Progress(partitions, sample.size() / (double) partitions));
         long t0 = System.nanoTime();
         scored = new ArrayList<>(SecureScores.score(emails(spark, sample, partitions), "text", List.of("id", "actual"),
             false, scoring, reports).collectAsList());
-        summary = new ScoringSummary(scored.size(), seconds(t0), reports.value());
+        summary = new ScoringSummary(scored.size(), seconds(t0), reports.report());
       } finally {
         spark.stop();
       }

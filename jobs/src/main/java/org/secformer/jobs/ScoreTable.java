@@ -11,6 +11,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.secformer.spark.ScoringMetrics;
 import org.secformer.spark.SecformerConf;
 
 /**
@@ -71,8 +72,7 @@ public final class ScoreTable {
     DatePartition partition = new DatePartition(spark.sparkContext().hadoopConfiguration(), args.output(), args.date());
     System.out.printf("ScoreTable: %s (%s) -> %s, model %s, engines %s%n", args.input(), args.format(), partition.path(),
         conf.modelId(), conf.engineConf());
-    SessionReportAccumulator reports = new SessionReportAccumulator();
-    spark.sparkContext().register(reports, "secformer scoring sessions");
+    ScoringMetrics reports = ScoringMetrics.register(spark.sparkContext(), "secformer.job.");
     long start = System.nanoTime();
     Dataset<Row> scored = SecureScores.score(input, args.textColumn(), List.of(args.idColumn()), args.logits(), conf, reports);
     String staging = partition.newStaging();
@@ -80,7 +80,7 @@ public final class ScoreTable {
     partition.replaceWith(staging);
     double seconds = (System.nanoTime() - start) / 1e9;
     long rows = spark.read().parquet(partition.path()).count();
-    return new ScoringSummary(rows, seconds, reports.value());
+    return new ScoringSummary(rows, seconds, reports.report());
   }
 
   static Dataset<Row> read(SparkSession spark, ScoreTableArgs args) {

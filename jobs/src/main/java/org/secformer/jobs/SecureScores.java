@@ -16,6 +16,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.secformer.spark.PartitionScorer;
 import org.secformer.spark.Scored;
+import org.secformer.spark.ScoringMetrics;
 import org.secformer.spark.SecformerConf;
 
 /**
@@ -36,7 +37,7 @@ final class SecureScores {
 
   /** The scored Dataset: {@code keep} columns in order, then label, probability and (if asked) logits. */
   static Dataset<Row> score(Dataset<Row> input, String textColumn, List<String> keep, boolean logits,
-      SecformerConf conf, SessionReportAccumulator reports) {
+      SecformerConf conf, ScoringMetrics reports) {
     for (String k : keep) {
       if (OUTPUT_COLUMNS.contains(k)) {
         throw new IllegalArgumentException("column '" + k + "' would clash with the scores' columns " + OUTPUT_COLUMNS);
@@ -67,9 +68,9 @@ final class SecureScores {
     private final int keep;
     private final boolean logits;
     private final SecformerConf conf;
-    private final SessionReportAccumulator reports;
+    private final ScoringMetrics reports;
 
-    ScorePartition(int keep, boolean logits, SecformerConf conf, SessionReportAccumulator reports) {
+    ScorePartition(int keep, boolean logits, SecformerConf conf, ScoringMetrics reports) {
       this.keep = keep;
       this.logits = logits;
       this.conf = conf;

@@ -6,6 +6,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.secformer.spark.PartitionScorer;
 import org.secformer.spark.Scored;
+import org.secformer.spark.ScoringMetrics;
 import org.secformer.spark.SecformerConf;
 
 /**
@@ -17,9 +18,9 @@ import org.secformer.spark.SecformerConf;
 final class ScoreRows implements MapPartitionsFunction<Row, Row> {
   private final SecformerConf conf;
   private final int textIndex;
-  private final SecformerMetrics metrics;
+  private final ScoringMetrics metrics;
 
-  ScoreRows(SecformerConf conf, int textIndex, SecformerMetrics metrics) {
+  ScoreRows(SecformerConf conf, int textIndex, ScoringMetrics metrics) {
     this.conf = conf;
     this.textIndex = textIndex;
     this.metrics = metrics;

@@ -23,6 +23,7 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.secformer.spark.ScoringMetrics;
 import org.secformer.spark.SecformerConf;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -59,7 +60,7 @@ public final class SecureBertClassifier extends Transformer implements DefaultPa
   private final IntParam maxSequenceLength;
   private final StringArrayParam options;
   // the accumulators of the latest transform; not a param, so neither copied nor saved
-  private transient volatile SecformerMetrics lastMetrics;
+  private transient volatile ScoringMetrics lastMetrics;
 
   public SecureBertClassifier(String uid) {
     this.uid = uid;
@@ -185,9 +186,9 @@ public final class SecureBertClassifier extends Transformer implements DefaultPa
   /**
    * The metrics of this instance's latest {@link #transform} call (null before the first): they fill in as
    * actions on its result run. {@code transform(dataset, paramMap)} runs on a copy, which keeps its own.
-   * See {@link SecformerMetrics} for how re-evaluations count.
+   * See {@link ScoringMetrics} for how re-evaluations count.
    */
-  public SecformerMetrics lastMetrics() {
+  public ScoringMetrics lastMetrics() {
     return lastMetrics;
   }
 
@@ -216,7 +217,7 @@ public final class SecureBertClassifier extends Transformer implements DefaultPa
     StructType outSchema = transformSchema(dataset.schema(), true);
     SparkSession spark = dataset.sparkSession();
     SecformerConf conf = SecformerConf.resolve(settings(), CollectionConverters.asJava(spark.conf().getAll()));
-    SecformerMetrics metrics = SecformerMetrics.register(spark.sparkContext(), uid);
+    ScoringMetrics metrics = ScoringMetrics.register(spark.sparkContext(), "secformer." + uid + ".");
     lastMetrics = metrics;
     int textIndex = dataset.schema().fieldIndex(getInputCol());
     return dataset.toDF().mapPartitions(new ScoreRows(conf, textIndex, metrics), Encoders.row(outSchema));

@@ -17,6 +17,7 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.util.TaskCompletionListener;
 import org.apache.spark.util.TaskFailureListener;
+import org.secformer.spark.ScoringMetrics;
 import org.secformer.spark.PartitionScorer;
 import org.secformer.spark.SecformerConf;
 import scala.collection.immutable.Seq;
@@ -35,10 +36,10 @@ final class ScorePartition implements FlatMapFunction<Iterator<InternalRow>, Int
   private final Seq<Attribute> input;
   private final DataType resultType;
   private final SecformerConf conf;
-  private final SecformerMetrics metrics;
+  private final ScoringMetrics metrics;
 
   ScorePartition(FunctionKind kind, Expression text, Seq<Attribute> input, DataType resultType, SecformerConf conf,
-      SecformerMetrics metrics) {
+      ScoringMetrics metrics) {
     this.kind = kind;
     this.text = text;
     this.input = input;

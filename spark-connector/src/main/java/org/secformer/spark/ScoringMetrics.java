@@ -1,18 +1,20 @@
-package org.secformer.spark.ml;
+package org.secformer.spark;
 
 import java.io.Serializable;
 import org.apache.spark.SparkContext;
 import org.apache.spark.util.LongAccumulator;
-import org.secformer.spark.SessionReport;
 
 /**
- * What one {@code transform} cost, summed over its partitions: driver-side accumulators that each task
- * adds its {@link SessionReport} to when its partition is scored. The numbers are complete once an action
- * on the transformed DataFrame has finished. Accumulators updated inside a transformation count every
- * evaluation: running two actions on an uncached result, or a retried task, adds its partitions again, so
- * cache the result when its figures must match one scoring pass.
+ * Driver-side accumulators of scoring figures, one named {@code LongAccumulator} per figure of a
+ * {@link SessionReport} (visible in the Spark UI's stage page), to which each task adds its partition's
+ * report. The one mechanism behind the metrics of the SQL functions, the ML transformer and the jobs.
+ * Accumulators updated inside a transformation count every evaluation: running two actions on an uncached
+ * result, or a recomputed partition, adds its report again, so cache a result whose figures must match one
+ * scoring pass.
  */
-public final class SecformerMetrics implements Serializable {
+public final class ScoringMetrics implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final LongAccumulator rows;
   private final LongAccumulator nullRows;
   private final LongAccumulator truncatedRows;
@@ -25,7 +27,7 @@ public final class SecformerMetrics implements Serializable {
   private final LongAccumulator dealerBytesP1;
   private final LongAccumulator secureNanos;
 
-  private SecformerMetrics(SparkContext sc, String prefix) {
+  private ScoringMetrics(SparkContext sc, String prefix) {
     rows = sc.longAccumulator(prefix + "rows");
     nullRows = sc.longAccumulator(prefix + "nullRows");
     truncatedRows = sc.longAccumulator(prefix + "truncatedRows");
@@ -39,13 +41,13 @@ public final class SecformerMetrics implements Serializable {
     secureNanos = sc.longAccumulator(prefix + "secureNanos");
   }
 
-  /** Fresh accumulators, named {@code secformer.<name>.<figure>} (visible in the Spark UI's stage page). */
-  static SecformerMetrics register(SparkContext sc, String name) {
-    return new SecformerMetrics(sc, "secformer." + name + ".");
+  /** Fresh accumulators named {@code <prefix><figure>}, e.g. {@code secformer.rows} for prefix "secformer.". */
+  public static ScoringMetrics register(SparkContext sc, String prefix) {
+    return new ScoringMetrics(sc, prefix);
   }
 
   /** Executor side: one partition's session report. */
-  void add(SessionReport r) {
+  public void add(SessionReport r) {
     rows.add(r.rows());
     nullRows.add(r.nullRows());
     truncatedRows.add(r.truncatedRows());
