@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +20,7 @@ import org.secformer.engine.bert.secure.SecureBertInput;
 import org.secformer.engine.bert.secure.SecureBertParams;
 import org.secformer.engine.comm.CommStats;
 import org.secformer.engine.job.InProcessParties;
+import org.secformer.engine.model.ModelSharer;
 import org.secformer.engine.text.WordPieceTokenizer;
 import org.secformer.jobs.model.SpamClassifierModel;
 import org.secformer.jobs.train.SpamDataset;
@@ -102,14 +102,10 @@ public final class SecureClassifierReport {
         int[] idx = g.getValue().subList(from, Math.min(g.getValue().size(), from + batchSize)).stream()
             .mapToInt(Integer::intValue).toArray();
         batches.add(idx);
-        inputs.add(padded(ids, idx, g.getKey()));
+        inputs.add(BertInput.padded(java.util.Arrays.stream(idx).mapToObj(ids::get).toList(), 0, g.getKey()));
       }
     }
-    Map<String, RingTensor[]> shares = new HashMap<>();
-    model.encode(FXP).forEach((name, w) -> {
-      Share[] s = Sharing.split(w);
-      shares.put(name, new RingTensor[] {s[0].tensor(), s[1].tensor()});
-    });
+    Map<String, RingTensor[]> shares = ModelSharer.splitInMemory(model.encode(FXP));
     // one-hot inputs are large (8 T V bytes per text): each party derives its share of a batch when it
     // needs it, party 0's as the expansion of the batch's seed (as a data owner can send just a seed)
     Seed[] inputSeeds = new Seed[inputs.size()];
@@ -156,17 +152,6 @@ public final class SecureClassifierReport {
       }
     }
     return new Result(List.of(rows), stats, setup);
-  }
-
-  private static BertInput padded(List<int[]> ids, int[] idx, int length) {
-    int[][] tokens = new int[idx.length][length];
-    int[][] mask = new int[idx.length][length];
-    for (int r = 0; r < idx.length; r++) {
-      int[] s = ids.get(idx[r]);
-      System.arraycopy(s, 0, tokens[r], 0, s.length);
-      java.util.Arrays.fill(mask[r], 0, s.length, 1);
-    }
-    return new BertInput(tokens, mask, null);
   }
 
   static int argmax(double[] v) {

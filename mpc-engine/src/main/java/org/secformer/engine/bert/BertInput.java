@@ -45,10 +45,19 @@ public record BertInput(int[][] inputIds, int[][] attentionMask, int[][] tokenTy
     for (int[] s : sequences) {
       t = Math.max(t, s.length);
     }
-    int[][] ids = new int[sequences.size()][t];
-    int[][] mask = new int[sequences.size()][t];
+    return padded(sequences, padId, t);
+  }
+
+  /** As {@link #padded(List, int)}, to a given length (a length bucket) that every sequence fits. */
+  public static BertInput padded(List<int[]> sequences, int padId, int length) {
+    int[][] ids = new int[sequences.size()][length];
+    int[][] mask = new int[sequences.size()][length];
     for (int b = 0; b < ids.length; b++) {
       int[] s = sequences.get(b);
+      if (s.length > length) {
+        throw new IllegalArgumentException("sequence " + b + " has " + s.length + " tokens, more than the padded length "
+            + length);
+      }
       Arrays.fill(ids[b], padId);
       System.arraycopy(s, 0, ids[b], 0, s.length);
       Arrays.fill(mask[b], 0, s.length, 1);

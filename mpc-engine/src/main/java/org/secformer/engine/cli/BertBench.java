@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +25,7 @@ import org.secformer.engine.bert.secure.SecureBertInput;
 import org.secformer.engine.bert.secure.SecureBertParams;
 import org.secformer.engine.comm.CommStats;
 import org.secformer.engine.job.InProcessParties;
+import org.secformer.engine.model.ModelSharer;
 import org.secformer.shares.Share;
 import org.secformer.shares.Sharing;
 import org.secformer.shares.fxp.FixedPoint;
@@ -128,11 +128,7 @@ final class BertBench {
       }
     }
     BertInput in = new BertInput(ids, null, null);
-    Map<String, RingTensor[]> shares = new HashMap<>();
-    model.encode(FXP).forEach((n, w) -> {
-      Share[] s = Sharing.split(w);
-      shares.put(n, new RingTensor[] {s[0].tensor(), s[1].tensor()});
-    });
+    Map<String, RingTensor[]> shares = ModelSharer.splitInMemory(model.encode(FXP));
     Share[] input = Sharing.split(SecureBertInput.encode(in, cfg.vocab()));
     SecureBertParams params = SecureBertParams.of(cfg, ModelRanges.miniLmL6());
     InProcessParties.Run<Object[]> run = InProcessParties.run("bench-bert", FXP, 30 * 60_000L, ctx -> {

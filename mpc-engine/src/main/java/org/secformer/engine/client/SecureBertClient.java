@@ -139,7 +139,9 @@ public final class SecureBertClient implements AutoCloseable {
             .mapToInt(Integer::intValue).toArray();
         sent.add(rowIds(idx));
         batches.incrementAndGet();
-        pending.add(job.runShared(rowIds(idx), SecureBertInput.encode(pad(sequences, idx, group.getKey()), config.vocab())));
+        pending.add(job.runShared(rowIds(idx), SecureBertInput.encode(
+            BertInput.padded(java.util.Arrays.stream(idx).mapToObj(sequences::get).toList(), 0, group.getKey()),
+            config.vocab())));
       }
     }
     List<SharedOutput> out = new ArrayList<>(pending.size());
@@ -163,17 +165,6 @@ public final class SecureBertClient implements AutoCloseable {
       ids[i] = idx[i];
     }
     return ids;
-  }
-
-  private static BertInput pad(List<int[]> sequences, int[] idx, int length) {
-    int[][] ids = new int[idx.length][length];
-    int[][] mask = new int[idx.length][length];
-    for (int r = 0; r < idx.length; r++) {
-      int[] s = sequences.get(idx[r]);
-      System.arraycopy(s, 0, ids[r], 0, s.length);
-      java.util.Arrays.fill(mask[r], 0, s.length, 1);
-    }
-    return new BertInput(ids, mask, null);
   }
 
   /** Batches sent so far. */

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.secformer.shares.Share;
+import org.secformer.shares.Sharing;
 import org.secformer.shares.prg.Prg;
 import org.secformer.shares.prg.Seed;
 import org.secformer.shares.ring.RingTensor;
@@ -14,6 +16,19 @@ import org.secformer.shares.ring.RingTensor;
  */
 public final class ModelSharer {
   private ModelSharer() {}
+
+  /**
+   * Both parties' shares of each weight, in memory, for runs where the two parties live in one JVM
+   * ({@link org.secformer.engine.job.InProcessParties}: reports, benchmarks, tests): name to [share 0, share 1].
+   */
+  public static Map<String, RingTensor[]> splitInMemory(Map<String, RingTensor> weights) {
+    Map<String, RingTensor[]> out = new LinkedHashMap<>();
+    weights.forEach((name, w) -> {
+      Share[] s = Sharing.split(w);
+      out.put(name, new RingTensor[] {s[0].tensor(), s[1].tensor()});
+    });
+    return out;
+  }
 
   /** Writes {@code dir/<modelId>/p0.shares} and {@code p1.shares}; returns the two paths. */
   public static Path[] share(String modelId, int fracBits, Map<String, RingTensor> weights, Path dir)

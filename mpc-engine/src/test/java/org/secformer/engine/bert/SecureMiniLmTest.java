@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.secformer.engine.job.InProcessParties;
+import org.secformer.engine.model.ModelSharer;
 import org.secformer.engine.bert.secure.SecureBert;
 import org.secformer.engine.bert.secure.SecureBertInput;
 import org.secformer.engine.bert.secure.SecureBertParams;
@@ -48,12 +49,7 @@ class SecureMiniLmTest {
 
   private static void check(List<String> texts, int batchSize) {
     MiniLm mini = MiniLm.get();
-    Map<String, RingTensor> encoded = mini.model.encode(FXP);
-    Map<String, RingTensor[]> shares = new java.util.HashMap<>();
-    encoded.forEach((name, w) -> {
-      Share[] s = Sharing.split(w);
-      shares.put(name, new RingTensor[] {s[0].tensor(), s[1].tensor()});
-    });
+    Map<String, RingTensor[]> shares = ModelSharer.splitInMemory(mini.model.encode(FXP));
     BertConfig cfg = mini.model.config();
     SecureBertParams params = SecureBertParams.of(cfg, ModelRanges.miniLmL6());
     double minCos = 1;

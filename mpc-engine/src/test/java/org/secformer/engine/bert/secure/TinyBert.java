@@ -7,6 +7,7 @@ import org.secformer.engine.job.InProcessParties;
 import org.secformer.engine.bert.BertConfig;
 import org.secformer.engine.bert.BertModel;
 import org.secformer.engine.bert.Tensor;
+import org.secformer.engine.model.ModelSharer;
 import org.secformer.engine.protocol.LayerNorm;
 import org.secformer.engine.protocol.QuadAttention;
 import org.secformer.engine.protocol.Softmax;
@@ -34,10 +35,7 @@ final class TinyBert {
       tensors.put(name, Tensor.of(v, shape));
     });
     model = new BertModel(cfg, tensors);
-    model.encode(FXP).forEach((name, w) -> {
-      Share[] s = Sharing.split(w);
-      shares.put(name, new RingTensor[] {s[0].tensor(), s[1].tensor()});
-    });
+    shares.putAll(ModelSharer.splitInMemory(model.encode(FXP)));
   }
 
   static BertConfig config(BertConfig.AttentionKind attention, BertConfig.Pooling pooling, boolean normalize,
