@@ -1,7 +1,6 @@
 package org.secformer.spark;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.function.Function;
@@ -128,7 +127,7 @@ public final class ScoringSession implements AutoCloseable {
         cut.set(i);
         truncated++;
       }
-      tokens.add(Arrays.stream(engines.tokenizer.encode(text, conf.maxSeqLen()).ids()).mapToInt(Math::toIntExact).toArray());
+      tokens.add(engines.tokenizer.encode(text, conf.maxSeqLen()).intIds());
       at.add(i);
     }
     return new Prepared(tokens, at.stream().mapToInt(Integer::intValue).toArray(), cut);

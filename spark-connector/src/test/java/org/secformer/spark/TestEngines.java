@@ -76,7 +76,7 @@ public final class TestEngines {
 
   /** The plaintext model's logits for a text (truncated like the secure path). */
   public double[] plainLogits(String text, int maxSeqLen) {
-    int[] ids = java.util.Arrays.stream(tokenizer.encode(text, maxSeqLen).ids()).mapToInt(Math::toIntExact).toArray();
+    int[] ids = tokenizer.encode(text, maxSeqLen).intIds();
     return new PlainBert(model).logits(BertInput.single(ids))[0];
   }
 
@@ -100,7 +100,7 @@ public final class TestEngines {
     PlainBert plain = new PlainBert(model);
     double[] margins = new double[CALIBRATION.size()];
     for (int i = 0; i < margins.length; i++) {
-      int[] ids = java.util.Arrays.stream(tok.encode(CALIBRATION.get(i), 32).ids()).mapToInt(Math::toIntExact).toArray();
+      int[] ids = tok.encode(CALIBRATION.get(i), 32).intIds();
       double[] z = plain.logits(BertInput.single(ids))[0];
       margins[i] = z[1] - z[0];
     }

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import org.secformer.engine.bert.BertConfig;
 import org.secformer.engine.bert.BertInput;
 import org.secformer.engine.bert.BertModel;
+import org.secformer.engine.bert.LengthBatch;
 import org.secformer.engine.bert.ModelRanges;
 import org.secformer.engine.bert.PlainBert;
 import org.secformer.engine.bert.secure.SecureBert;
@@ -87,23 +88,15 @@ public final class SecureClassifierReport {
     BertConfig cfg = model.config();
     WordPieceTokenizer tokenizer = SpamClassifierModel.tokenizer();
     int maxLength = SpamClassifierModel.input().maxLength();
-    Map<Integer, List<Integer>> byLength = new TreeMap<>();
     List<int[]> ids = new ArrayList<>();
-    for (int i = 0; i < emails.size(); i++) {
-      int[] s = java.util.Arrays.stream(tokenizer.encode(SpamClassifierModel.text(emails.get(i)), maxLength).ids())
-          .mapToInt(Math::toIntExact).toArray();
-      ids.add(s);
-      byLength.computeIfAbsent(tokenizer.paddedLength(s.length, maxLength), k -> new ArrayList<>()).add(i);
+    for (SpamDataset.Email e : emails) {
+      ids.add(tokenizer.encode(SpamClassifierModel.text(e), maxLength).intIds());
     }
     List<int[]> batches = new ArrayList<>();
     List<BertInput> inputs = new ArrayList<>();
-    for (Map.Entry<Integer, List<Integer>> g : byLength.entrySet()) {
-      for (int from = 0; from < g.getValue().size(); from += batchSize) {
-        int[] idx = g.getValue().subList(from, Math.min(g.getValue().size(), from + batchSize)).stream()
-            .mapToInt(Integer::intValue).toArray();
-        batches.add(idx);
-        inputs.add(BertInput.padded(java.util.Arrays.stream(idx).mapToObj(ids::get).toList(), 0, g.getKey()));
-      }
+    for (LengthBatch b : LengthBatch.of(ids, len -> tokenizer.paddedLength(len, maxLength), batchSize)) {
+      batches.add(b.rows());
+      inputs.add(b.input());
     }
     Map<String, RingTensor[]> shares = ModelSharer.splitInMemory(model.encode(FXP));
     // one-hot inputs are large (8 T V bytes per text): each party derives its share of a batch when it

@@ -1,15 +1,14 @@
 package org.secformer.engine.client;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntUnaryOperator;
 import org.secformer.engine.MpcException;
 import org.secformer.engine.bert.BertConfig;
-import org.secformer.engine.bert.BertInput;
+import org.secformer.engine.bert.LengthBatch;
 import org.secformer.engine.bert.ModelDescriptor;
 import org.secformer.engine.bert.secure.SecureBertInput;
 import org.secformer.engine.job.Computations;
@@ -88,7 +87,7 @@ public final class SecureBertClient implements AutoCloseable {
       if (text == null) {
         throw new IllegalArgumentException("text " + i + " is null (filter or map nulls before scoring)");
       }
-      ids.add(java.util.Arrays.stream(tokenizer.encode(text, options.maxLength()).ids()).mapToInt(Math::toIntExact).toArray());
+      ids.add(tokenizer.encode(text, options.maxLength()).intIds());
     }
     return scoreTokens(ids);
   }
@@ -119,30 +118,20 @@ public final class SecureBertClient implements AutoCloseable {
    * the receiver reconstructs. Batches come in submission order; together they hold every sequence once.
    */
   public List<SharedOutput> scoreTokensShared(List<int[]> sequences) {
-    Map<Integer, List<Integer>> byLength = new TreeMap<>();
     for (int i = 0; i < sequences.size(); i++) {
       int[] s = sequences.get(i);
       if (s.length == 0 || s.length > options.maxLength()) {
         throw new IllegalArgumentException("sequence " + i + " has " + s.length + " tokens; expected 1.."
             + options.maxLength());
       }
-      int padded = tokenizer == null ? s.length : tokenizer.paddedLength(s.length, options.maxLength());
-      byLength.computeIfAbsent(padded, k -> new ArrayList<>()).add(i);
     }
+    IntUnaryOperator padded = tokenizer == null ? len -> len : len -> tokenizer.paddedLength(len, options.maxLength());
     List<long[]> sent = new ArrayList<>();
     List<CompletableFuture<ShareBatch[]>> pending = new ArrayList<>();
-    for (Map.Entry<Integer, List<Integer>> group : byLength.entrySet()) {
-      List<Integer> rows = group.getValue();
-      rows.sort(Comparator.naturalOrder());
-      for (int from = 0; from < rows.size(); from += options.batchSize()) {
-        int[] idx = rows.subList(from, Math.min(rows.size(), from + options.batchSize())).stream()
-            .mapToInt(Integer::intValue).toArray();
-        sent.add(rowIds(idx));
-        batches.incrementAndGet();
-        pending.add(job.runShared(rowIds(idx), SecureBertInput.encode(
-            BertInput.padded(java.util.Arrays.stream(idx).mapToObj(sequences::get).toList(), 0, group.getKey()),
-            config.vocab())));
-      }
+    for (LengthBatch batch : LengthBatch.of(sequences, padded, options.batchSize())) {
+      sent.add(rowIds(batch.rows()));
+      batches.incrementAndGet();
+      pending.add(job.runShared(rowIds(batch.rows()), SecureBertInput.encode(batch.input(), config.vocab())));
     }
     List<SharedOutput> out = new ArrayList<>(pending.size());
     for (int b = 0; b < pending.size(); b++) {

@@ -72,6 +72,15 @@ public final class WordPieceTokenizer {
       return Arrays.copyOf(inputIds, length);
     }
 
+    /** {@link #ids()} as ints, the form {@code BertInput} takes (word-piece ids fit an int). */
+    public int[] intIds() {
+      int[] out = new int[length];
+      for (int i = 0; i < length; i++) {
+        out[i] = Math.toIntExact(inputIds[i]);
+      }
+      return out;
+    }
+
     @Override
     public boolean equals(Object o) {
       return o instanceof Encoding e && length == e.length && Arrays.equals(inputIds, e.inputIds)
