@@ -103,8 +103,12 @@ class GoldschmidtTest {
       double predicted = Goldschmidt.predictedError(Kind.RECIPROCAL, cfg);
       System.out.printf("reciprocal secure t=%d: measured %.3g predicted %.3g%n", t, measured, predicted);
       // the fixed-point floor: 2^-16 of the input, a few units of the 30-bit output at 1e-4
-      assertTrue(measured <= predicted * 1.05 + 5e-5, "t=" + t + " measured " + measured);
-      assertTrue(measured <= prev, "error must not grow with t");
+      double floor = 5e-5;
+      assertTrue(measured <= predicted * 1.05 + floor, "t=" + t + " measured " + measured);
+      // once both iterations sit at the floor (t = 3, 4) the stochastic truncations decide which of the
+      // two is lower, so the error may not grow above the floor, but may wobble on it
+      assertTrue(measured <= Math.max(prev, floor), "error must not grow with t: t=" + t + " measured " + measured
+          + " after " + prev);
       prev = measured;
     }
   }
