@@ -18,18 +18,9 @@ import org.secformer.engine.bert.BertInput;
 import org.secformer.engine.bert.BertModel;
 import org.secformer.engine.bert.ModelRanges;
 import org.secformer.engine.bert.OnnxBertReader;
-import org.secformer.engine.bert.PlainBert;
 import org.secformer.engine.bert.Tensor;
-import org.secformer.engine.bert.secure.SecureBert;
-import org.secformer.engine.bert.secure.SecureBertInput;
-import org.secformer.engine.bert.secure.SecureBertParams;
-import org.secformer.engine.comm.CommStats;
-import org.secformer.engine.job.InProcessParties;
-import org.secformer.engine.model.ModelSharer;
-import org.secformer.shares.Share;
-import org.secformer.shares.Sharing;
+import org.secformer.engine.bench.BertMeasure;
 import org.secformer.shares.fxp.FixedPoint;
-import org.secformer.shares.ring.RingTensor;
 
 /**
  * {@code engine bench-bert}: the secure forward pass of a whole model, P0 and P1 in this JVM over in-memory
@@ -127,38 +118,16 @@ final class BertBench {
         row[t] = t == 0 ? 101 : t == seq - 1 ? 102 : 1000 + rnd.nextInt(cfg.vocab() - 1000);
       }
     }
-    BertInput in = new BertInput(ids, null, null);
-    Map<String, RingTensor[]> shares = ModelSharer.splitInMemory(model.encode(FXP));
-    Share[] input = Sharing.split(SecureBertInput.encode(in, cfg.vocab()));
-    SecureBertParams params = SecureBertParams.of(cfg, ModelRanges.miniLmL6());
-    InProcessParties.Run<Object[]> run = InProcessParties.run("bench-bert", FXP, 30 * 60_000L, ctx -> {
-      SecureBert bert = new SecureBert(cfg, "bench", n -> shares.get(n)[ctx.party()], params);
-      Object[] result = new Object[3];
-      for (int round = 0; round < 2; round++) {
-        CommStats.Snapshot before = ctx.stats().snapshot();
-        long t0 = System.nanoTime();
-        result[0] = bert.apply(ctx, input[ctx.party()].tensor());
-        CommStats.Snapshot used = ctx.stats().snapshot().minus(before);
-        result[1 + round] = new Party(used.rounds(), used.bytesSent(), used.dealerBytes(), (System.nanoTime() - t0) / 1e9);
-      }
-      return result;
-    });
-    long t0 = System.nanoTime();
-    PlainBert plain = new PlainBert(model);
-    double[][] want = cfg.numLabels() > 0 ? plain.logits(in) : plain.embed(in);
-    double plainSeconds = (System.nanoTime() - t0) / 1e9;
-    double[] got = FXP.decode(Sharing.reconstruct(
-        new Share(0, (RingTensor) run.result(0)[0]), new Share(1, (RingTensor) run.result(1)[0])));
-    double maxDiff = 0;
-    int width = want[0].length;
-    for (int b = 0; b < batch; b++) {
-      for (int j = 0; j < width; j++) {
-        maxDiff = Math.max(maxDiff, Math.abs(got[b * width + j] - want[b][j]));
-      }
-    }
-    Party[] first = {(Party) run.result(0)[1], (Party) run.result(1)[1]};
-    Party[] steady = {(Party) run.result(0)[2], (Party) run.result(1)[2]};
-    return new Case(name, cfg.attention(), batch, seq, first, steady, plainSeconds, maxDiff);
+    BertMeasure.Result r = BertMeasure.run(model, new BertInput(ids, null, null), ModelRanges.miniLmL6(), FXP,
+        BertMeasure.Parties.IN_MEMORY);
+    return new Case(name, cfg.attention(), batch, seq, party(r.first()), party(r.steady()), r.plainSeconds(),
+        r.maxAbsDiff());
+  }
+
+  private static Party[] party(BertMeasure.PartyFigures[] f) {
+    return new Party[] {
+        new Party(f[0].rounds(), f[0].bytesSent(), f[0].dealerBytes(), f[0].seconds()),
+        new Party(f[1].rounds(), f[1].bytesSent(), f[1].dealerBytes(), f[1].seconds())};
   }
 
   static String header() {

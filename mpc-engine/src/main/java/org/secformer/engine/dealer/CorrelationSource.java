@@ -208,7 +208,7 @@ public final class CorrelationSource {
       for (RingTensor t : corrections) {
         bytes += 8L * t.size();
       }
-      stats.recordDealer(bytes);
+      stats.recordDealer(kind.name(), bytes);
     }
     return recipe.assemble(party, streams, request, corrections);
   }

@@ -1,6 +1,7 @@
 package org.secformer.engine.protocol;
 
 import org.secformer.engine.comm.CommStats;
+import org.secformer.engine.comm.Phase;
 import org.secformer.engine.comm.PeerChannel;
 import org.secformer.engine.dealer.CorrelationSource;
 import org.secformer.shares.fxp.FixedPoint;
@@ -27,6 +28,11 @@ public record MpcContext(PeerChannel peer, CorrelationSource dealer, FixedPoint 
 
   public CommStats stats() {
     return peer.stats();
+  }
+
+  /** Charges this party's traffic, dealer material and time to {@code phase} until the scope closes. */
+  public CommStats.Scope enter(Phase phase) {
+    return stats().enter(phase);
   }
 
   public int fracBits() {

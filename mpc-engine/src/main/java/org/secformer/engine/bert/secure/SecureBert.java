@@ -6,6 +6,8 @@ import java.util.function.Function;
 import org.secformer.engine.bert.BertConfig;
 import org.secformer.engine.bert.BertConfig.Pooling;
 import org.secformer.engine.bert.BertNames;
+import org.secformer.engine.comm.CommStats;
+import org.secformer.engine.comm.Phase;
 import org.secformer.engine.job.Computation;
 import org.secformer.engine.protocol.BeaverMul;
 import org.secformer.engine.protocol.FxpMul;
@@ -71,17 +73,27 @@ public final class SecureBert implements Computation {
           + Math.min(cfg.maxPositions(), params.maxSeqLen()) + " tokens (position table " + cfg.maxPositions()
           + ", declared ranges " + params.maxSeqLen() + ")");
     }
-    openMasks(ctx);
-    RingTensor x = embed(ctx, in);
+    try (CommStats.Scope s = ctx.enter(Phase.WEIGHT_MASKS)) {
+      openMasks(ctx);
+    }
+    RingTensor x;
+    try (CommStats.Scope s = ctx.enter(Phase.EMBEDDING)) {
+      x = embed(ctx, in);
+    }
     RingTensor scoreMask = Blocks.scoreMask(in.mask(), cfg.heads());
     for (SecureEncoderLayer layer : layers) {
       x = layer.forward(ctx, x, t, scoreMask);
     }
-    RingTensor pooled = pool(ctx, x, in);
+    RingTensor pooled;
+    try (CommStats.Scope s = ctx.enter(Phase.POOLING)) {
+      pooled = pool(ctx, x, in);
+    }
     if (cfg.numLabels() == 0) {
       return pooled;
     }
-    return Blocks.addToRows(FxpMul.matmul(ctx, pooled, classifier), weights.apply(BertNames.CLASSIFIER_BIAS));
+    try (CommStats.Scope s = ctx.enter(Phase.HEAD)) {
+      return Blocks.addToRows(FxpMul.matmul(ctx, pooled, classifier), weights.apply(BertNames.CLASSIFIER_BIAS));
+    }
   }
 
   private void openMasks(MpcContext ctx) {
@@ -107,8 +119,10 @@ public final class SecureBert implements Computation {
         xd[r * h + c] += pos[p + c] + type[c];
       }
     }
-    return LayerNorm.apply(ctx, x, weights.apply(BertNames.EMB_LN_GAMMA), weights.apply(BertNames.EMB_LN_BETA),
-        params.layerNorm());
+    try (CommStats.Scope s = ctx.enter(Phase.LAYER_NORM)) {
+      return LayerNorm.apply(ctx, x, weights.apply(BertNames.EMB_LN_GAMMA),
+          weights.apply(BertNames.EMB_LN_BETA), params.layerNorm());
+    }
   }
 
   private RingTensor pool(MpcContext ctx, RingTensor x, SecureBertInput.Parts in) {

@@ -6,6 +6,8 @@ import java.util.function.Function;
 import org.secformer.engine.bert.BertConfig;
 import org.secformer.engine.bert.BertConfig.AttentionKind;
 import org.secformer.engine.bert.BertNames;
+import org.secformer.engine.comm.CommStats;
+import org.secformer.engine.comm.Phase;
 import org.secformer.engine.protocol.BeaverMatmul;
 import org.secformer.engine.protocol.FxpMul;
 import org.secformer.engine.protocol.Gelu;
@@ -61,10 +63,15 @@ public final class SecureEncoderLayer {
    * integers 0/1, see {@link Blocks#scoreMask}).
    */
   public RingTensor forward(MpcContext ctx, RingTensor x, int seqLen, RingTensor scoreMask) {
-    openMasks(ctx);
+    try (CommStats.Scope s = ctx.enter(Phase.WEIGHT_MASKS)) {
+      openMasks(ctx);
+    }
     int t = seqLen, batch = x.dim(0) / t, h = cfg.hidden(), heads = cfg.heads(), d = cfg.headDim();
     int f = ctx.fracBits();
-    RingTensor qkv = projectQkv(ctx, x);
+    RingTensor qkv;
+    try (CommStats.Scope s = ctx.enter(Phase.MATMUL)) {
+      qkv = projectQkv(ctx, x);
+    }
     List<RingTensor> qs = new ArrayList<>(), kts = new ArrayList<>(), vs = new ArrayList<>();
     for (int b = 0; b < batch; b++) {
       for (int head = 0; head < heads; head++) {
@@ -73,24 +80,42 @@ public final class SecureEncoderLayer {
         vs.add(Blocks.block(qkv, b * t, t, 2 * h + head * d, d));
       }
     }
-    RingTensor scores = Truncation.truncate(ctx, Blocks.stackRows(BeaverMatmul.matmulAll(ctx, qs, kts)), f);
-    RingTensor probs = cfg.attention() == AttentionKind.QUAD2
-        ? QuadAttention.applyMasked(ctx, scores, scoreMask, params.quad())
-        : Softmax.applyMasked(ctx, scores, scoreMask, params.softmax());
-    List<RingTensor> contexts = BeaverMatmul.matmulAll(ctx, Blocks.splitRows(probs, t), vs);
-    RingTensor context = RingTensor.zeros(batch * t, h);
-    for (int b = 0; b < batch; b++) {
-      for (int head = 0; head < heads; head++) {
-        Blocks.put(context, contexts.get(b * heads + head), b * t, head * d);
-      }
+    RingTensor scores;
+    try (CommStats.Scope s = ctx.enter(Phase.ATTENTION_MATMUL)) {
+      scores = Truncation.truncate(ctx, Blocks.stackRows(BeaverMatmul.matmulAll(ctx, qs, kts)), f);
     }
-    context = Truncation.truncate(ctx, context, f);
+    RingTensor probs;
+    boolean quad = cfg.attention() == AttentionKind.QUAD2;
+    try (CommStats.Scope s = ctx.enter(quad ? Phase.QUAD2 : Phase.SOFTMAX)) {
+      probs = quad
+          ? QuadAttention.applyMasked(ctx, scores, scoreMask, params.quad())
+          : Softmax.applyMasked(ctx, scores, scoreMask, params.softmax());
+    }
+    RingTensor context = RingTensor.zeros(batch * t, h);
+    try (CommStats.Scope s = ctx.enter(Phase.ATTENTION_MATMUL)) {
+      List<RingTensor> contexts = BeaverMatmul.matmulAll(ctx, Blocks.splitRows(probs, t), vs);
+      for (int b = 0; b < batch; b++) {
+        for (int head = 0; head < heads; head++) {
+          Blocks.put(context, contexts.get(b * heads + head), b * t, head * d);
+        }
+      }
+      context = Truncation.truncate(ctx, context, f);
+    }
     RingTensor attn = linear(ctx, context, wo, "attn.o.bias").addInPlace(x);
-    RingTensor y = LayerNorm.apply(ctx, attn, weight("attn.ln.gamma"), weight("attn.ln.beta"), params.layerNorm());
+    RingTensor y = layerNorm(ctx, attn, "attn.ln");
     RingTensor inner = linear(ctx, y, wIn, "ffn.in.bias");
-    RingTensor act = Gelu.gelu(ctx, inner, Gelu.BETA_MINIMAX, params.geluCompareBits());
+    RingTensor act;
+    try (CommStats.Scope s = ctx.enter(Phase.GELU)) {
+      act = Gelu.gelu(ctx, inner, Gelu.BETA_MINIMAX, params.geluCompareBits());
+    }
     RingTensor out = linear(ctx, act, wOut, "ffn.out.bias").addInPlace(y);
-    return LayerNorm.apply(ctx, out, weight("ffn.ln.gamma"), weight("ffn.ln.beta"), params.layerNorm());
+    return layerNorm(ctx, out, "ffn.ln");
+  }
+
+  private RingTensor layerNorm(MpcContext ctx, RingTensor x, String prefix) {
+    try (CommStats.Scope s = ctx.enter(Phase.LAYER_NORM)) {
+      return LayerNorm.apply(ctx, x, weight(prefix + ".gamma"), weight(prefix + ".beta"), params.layerNorm());
+    }
   }
 
   /**
@@ -143,6 +168,8 @@ public final class SecureEncoderLayer {
 
   /** x W + b: the bias share is added locally to every row. */
   private RingTensor linear(MpcContext ctx, RingTensor x, MaskedWeight w, String biasRest) {
-    return Blocks.addToRows(FxpMul.matmul(ctx, x, w), weight(biasRest));
+    try (CommStats.Scope s = ctx.enter(Phase.MATMUL)) {
+      return Blocks.addToRows(FxpMul.matmul(ctx, x, w), weight(biasRest));
+    }
   }
 }
