@@ -35,7 +35,7 @@ import java.util.concurrent.ForkJoinTask;
  * each pair of B rows is fetched from L2 once per {@code M_BLOCK} rows of A. Packing copies each element
  * of B once per call (per column range of a thread), which is small next to the m multiply-adds it
  * feeds. On this project's reference machine (AMD EPYC with AVX-512, JDK 17) this measured about 3x the
- * plain i-p-j axpy loop; see docs/benchmarks.md.
+ * plain i-p-j axpy loop; see docs/benchmarks-ring.md.
  *
  * <p>The parallel variant gives each thread a strip of columns of C (a multiple of 8 wide, so threads never
  * share a cache line of C), splitting rows as well only when strips would get narrower than

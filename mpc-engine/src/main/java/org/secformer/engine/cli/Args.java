@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /** "--name value" pairs of one subcommand; unknown or repeated names are errors that name the option. */
-final class Args {
+public final class Args {
   private final Map<String, String> values = new HashMap<>();
 
-  Args(String command, String[] args, int from, List<String> known) {
+  public Args(String command, String[] args, int from, List<String> known) {
     for (int i = from; i < args.length; i++) {
       String name = args[i];
       if (!name.startsWith("--") || !known.contains(name.substring(2))) {
@@ -23,11 +23,11 @@ final class Args {
     }
   }
 
-  String get(String name, String fallback) {
+  public String get(String name, String fallback) {
     return values.getOrDefault(name, fallback);
   }
 
-  String require(String name, String command) {
+  public String require(String name, String command) {
     String v = values.get(name);
     if (v == null) {
       throw new UsageException(command + " needs --" + name);
@@ -35,7 +35,7 @@ final class Args {
     return v;
   }
 
-  int intValue(String name, int fallback) {
+  public int intValue(String name, int fallback) {
     String v = values.get(name);
     if (v == null) {
       return fallback;
@@ -48,8 +48,8 @@ final class Args {
   }
 
   /** A mistake in the command line: printed with the usage, exit code 2. */
-  static final class UsageException extends RuntimeException {
-    UsageException(String message) {
+  public static final class UsageException extends RuntimeException {
+    public UsageException(String message) {
       super(message);
     }
   }

@@ -7,19 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.SplittableRandom;
+import org.secformer.engine.bench.BertMeasure;
+import org.secformer.engine.bench.RandomBert;
 import org.secformer.engine.bert.BertConfig;
 import org.secformer.engine.bert.BertConfig.AttentionKind;
 import org.secformer.engine.bert.BertInput;
 import org.secformer.engine.bert.BertModel;
 import org.secformer.engine.bert.ModelRanges;
 import org.secformer.engine.bert.OnnxBertReader;
-import org.secformer.engine.bert.Tensor;
-import org.secformer.engine.bench.BertMeasure;
 import org.secformer.shares.fxp.FixedPoint;
 
 /**
@@ -68,7 +65,7 @@ final class BertBench {
       model = OnnxBertReader.read(Path.of(onnx));
       name = Path.of(onnx).getFileName().toString();
     } else if (a.get("shape", "bert-base").equals("bert-base")) {
-      model = randomModel(BertConfig.bertBase().withNumLabels(2), a.intValue("seed", 1));
+      model = RandomBert.of(BertConfig.bertBase().withNumLabels(2), a.intValue("seed", 1));
       name = "BERT-base shape (random weights)";
     } else {
       throw new Args.UsageException("--shape must be bert-base (or give --onnx FILE)");
@@ -94,30 +91,9 @@ final class BertBench {
     return 0;
   }
 
-  /** Random weights of the config's shapes at BERT's initialisation scale (N(0, 0.02), LayerNorm 1 and 0). */
-  static BertModel randomModel(BertConfig cfg, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    Map<String, Tensor> tensors = new LinkedHashMap<>();
-    BertModel.expectedShapes(cfg).forEach((n, shape) -> {
-      double[] v = new double[(int) Tensor.size(shape)];
-      boolean gamma = n.endsWith("gamma"), beta = n.endsWith("beta");
-      for (int i = 0; i < v.length; i++) {
-        v[i] = gamma ? 1 : beta ? 0 : 0.02 * rnd.nextGaussian();
-      }
-      tensors.put(n, Tensor.of(v, shape));
-    });
-    return new BertModel(cfg, tensors);
-  }
-
   static Case runCase(String name, BertModel model, int batch, int seq, long seed) {
     BertConfig cfg = model.config();
-    SplittableRandom rnd = new SplittableRandom(seed + batch);
-    int[][] ids = new int[batch][seq];
-    for (int[] row : ids) {
-      for (int t = 0; t < seq; t++) {
-        row[t] = t == 0 ? 101 : t == seq - 1 ? 102 : 1000 + rnd.nextInt(cfg.vocab() - 1000);
-      }
-    }
+    int[][] ids = RandomBert.ids(batch, seq, cfg.vocab(), seed + batch);
     BertMeasure.Result r = BertMeasure.run(model, new BertInput(ids, null, null), ModelRanges.miniLmL6(), FXP,
         BertMeasure.Parties.IN_MEMORY);
     return new Case(name, cfg.attention(), batch, seq, party(r.first()), party(r.steady()), r.plainSeconds(),

@@ -13,7 +13,7 @@ class BertBenchTest {
   void aBatchOfFourTakesTheRoundsOfOneAndMatchesPlaintext() {
     BertConfig cfg = new BertConfig(2, 64, 4, 128, 2000, 64, 2, 1e-12, BertConfig.Activation.GELU,
         BertConfig.AttentionKind.SOFTMAX, BertConfig.Pooling.CLS, false, 2);
-    BertModel model = BertBench.randomModel(cfg, 3);
+    BertModel model = org.secformer.engine.bench.RandomBert.of(cfg, 3);
     BertBench.Case one = BertBench.runCase("tiny", model, 1, 16, 3);
     BertBench.Case four = BertBench.runCase("tiny", model, 4, 16, 3);
     System.out.print(BertBench.markdown(java.util.List.of(one, four)));
