@@ -48,6 +48,42 @@ public final class InProcessParties {
     }
   }
 
+  /**
+   * How P0 and P1 talk in a run: in-memory links, or a real mutual-TLS loopback link with an emulated
+   * network ({@link NetworkEmulation#NONE} for the bare link).
+   */
+  public record Transport(boolean tls, NetworkEmulation emulation) {
+    public static final Transport IN_MEMORY = new Transport(false, NetworkEmulation.NONE);
+
+    public Transport {
+      java.util.Objects.requireNonNull(emulation, "emulation");
+      if (!tls && emulation.enabled()) {
+        throw new IllegalArgumentException("an emulated network needs the TLS link");
+      }
+    }
+
+    public static Transport tls(NetworkEmulation emulation) {
+      return new Transport(true, emulation);
+    }
+
+    /** {@code memory}, {@code tls} (bare loopback), {@code lan} or {@code wan}. */
+    public static Transport parse(String name) {
+      return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "memory" -> IN_MEMORY;
+        case "tls" -> tls(NetworkEmulation.NONE);
+        case "lan" -> tls(NetworkEmulation.LAN);
+        case "wan" -> tls(NetworkEmulation.WAN);
+        default -> throw new IllegalArgumentException("unknown link '" + name + "'; use memory, tls, lan or wan");
+      };
+    }
+
+    /** E.g. {@code in-memory}, {@code TLS loopback}, {@code TLS loopback, 1 Gbps, 20 ms one way}. */
+    @Override
+    public String toString() {
+      return !tls ? "in-memory" : emulation.enabled() ? "TLS loopback, " + emulation : "TLS loopback";
+    }
+  }
+
   public static <T> Run<T> run(Function<MpcContext, T> body) {
     return run("in-process", FixedPoint.defaults(), 30_000, body);
   }
@@ -65,6 +101,14 @@ public final class InProcessParties {
       ctxs.add(new MpcContext(peers[p], source, fxp));
     }
     return runOn(ctxs, body);
+  }
+
+  /** {@link #run(String, FixedPoint, long, Function)} or {@link #runOverTls}, as {@code transport} says. */
+  public static <T> Run<T> run(String jobId, FixedPoint fxp, long timeoutMillis, Transport transport,
+      Function<MpcContext, T> body) {
+    return transport.tls()
+        ? runOverTls(jobId, fxp, timeoutMillis, transport.emulation(), body)
+        : run(jobId, fxp, timeoutMillis, body);
   }
 
   /**

@@ -93,6 +93,17 @@ class SecureOverEmulatedNetworkTest {
     assertTrue(seconds < 20, "the run failed after " + seconds + " s, near the 30 s exchange timeout");
   }
 
+  @Test
+  void transportsByName() {
+    assertEquals(InProcessParties.Transport.IN_MEMORY, InProcessParties.Transport.parse("memory"));
+    assertEquals(InProcessParties.Transport.tls(NetworkEmulation.WAN), InProcessParties.Transport.parse("wan"));
+    assertEquals("TLS loopback, 10 Gbps, 0.1 ms one way", InProcessParties.Transport.parse("LAN").toString());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> InProcessParties.Transport.parse("pigeon"));
+    assertTrue(e.getMessage().contains("memory, tls, lan or wan"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new InProcessParties.Transport(false, NetworkEmulation.WAN));
+  }
+
   private static RingTensor open(InProcessParties.Run<RingTensor> run) {
     return Sharing.reconstruct(new Share(0, run.result(0)), new Share(1, run.result(1)));
   }
