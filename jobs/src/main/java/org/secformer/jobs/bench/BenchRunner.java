@@ -1,14 +1,18 @@
 package org.secformer.jobs.bench;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.secformer.engine.bench.BertMeasure;
 import org.secformer.engine.bert.BertConfig.AttentionKind;
 import org.secformer.engine.bert.BertInput;
 import org.secformer.engine.bert.BertModel;
 import org.secformer.engine.bert.ModelRanges;
+import org.secformer.engine.cli.ScalingBench;
+import org.secformer.engine.net.NetworkEmulation;
 import org.secformer.jobs.train.MiniLmEmbedder;
 import org.secformer.shares.fxp.FixedPoint;
 
@@ -29,7 +33,7 @@ final class BenchRunner {
     try {
       BertModel model = which.load(attention);
       BertInput input = which.input(batch, seq);
-      BertMeasure.Result r = BertMeasure.run(model, input, ModelRanges.miniLmL6(), FXP, network.parties());
+      BertMeasure.Result r = BertMeasure.run(model, input, ModelRanges.miniLmL6(), FXP, network.transport());
       double ort = which == BenchModel.MINILM ? ortSeconds(input) : Double.NaN;
       BenchCase c = new BenchCase(which, attention, seq, batch, network.label(), r, ort, null);
       log.printf(Locale.ROOT, "bench: %s: %.2f s per sequence (%.0fx plaintext), %d rounds, %.1f MB online per party"
@@ -42,6 +46,30 @@ final class BenchRunner {
           + " GB): " + e.getMessage());
     } catch (RuntimeException e) {
       return failed(which, attention, seq, batch, network, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Throughput of the served engines (dealer, P0, P1 on loopback mTLS) with one and then two worker pairs per
+   * party, on the real MiniLM classifier and held-out emails ({@link ScalingBench#measure}).
+   */
+  Optional<Scaling> scaling(Path workDir) {
+    int sequences = 8, seq = 32, batch = 2;
+    log.printf(Locale.ROOT, "bench: workers: MiniLM, %d held-out emails of %d tokens, batches of %d, 1 then 2 worker"
+        + " pairs ...%n", sequences, seq, batch);
+    try {
+      BertInput in = BenchModel.MINILM.input(sequences, seq);
+      ScalingBench.Result r = ScalingBench.measure(BenchModel.MINILM.label(), BenchModel.MINILM.load(AttentionKind.SOFTMAX),
+          ModelRanges.miniLmL6(), List.of(in.inputIds()), batch, List.of(1, 2), NetworkEmulation.NONE, workDir);
+      Scaling s = new Scaling(String.format(Locale.ROOT, "MiniLM classifier served over loopback mTLS, %d sequences of %d"
+              + " tokens, batches of %d", sequences, seq, batch),
+          r.runs().get(0).sequencesPerSecond(), r.runs().get(1).sequencesPerSecond());
+      log.printf(Locale.ROOT, "bench: workers: %.3f -> %.3f sequences/s (%.2fx)%n", s.sequencesPerSecondOne(),
+          s.sequencesPerSecondTwo(), s.speedup());
+      return Optional.of(s);
+    } catch (RuntimeException | OutOfMemoryError e) {
+      log.println("bench: workers: did not run: " + e);
+      return Optional.empty();
     }
   }
 

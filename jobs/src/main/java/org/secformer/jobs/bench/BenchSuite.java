@@ -31,7 +31,8 @@ public final class BenchSuite {
   /** Largest accepted difference between secure and plaintext outputs (logits or unit sentence vectors). */
   static final double TOLERANCE = 0.05;
 
-  private static final List<String> OPTIONS = List.of("models", "seqs", "batches", "attention", "networks", "out", "smoke");
+  private static final List<String> OPTIONS = List.of("models", "seqs", "batches", "attention", "networks", "out", "smoke",
+      "scaling");
 
   private BenchSuite() {}
 
@@ -42,7 +43,8 @@ public final class BenchSuite {
     } catch (Args.UsageException | IllegalArgumentException e) {
       System.err.println("bench: " + e.getMessage());
       System.err.println("usage: jobs/bin/bench [--models minilm,bert-base] [--seqs 32,64,128] [--batches 1,8,32]"
-          + " [--attention softmax,quad2] [--networks in-memory] [--out docs/benchmarks.md] | --smoke true");
+          + " [--attention softmax,quad2] [--networks in-memory,tls,lan,wan] [--scaling true] [--out docs/benchmarks.md]"
+          + " | --smoke true");
       code = 2;
     } catch (IOException e) {
       System.err.println("bench: cannot write the report: " + e.getMessage());
@@ -58,7 +60,8 @@ public final class BenchSuite {
     List<Integer> seqs = list(a.get("seqs", smoke ? "16" : "32,64,128"), BenchSuite::positive);
     List<Integer> batches = list(a.get("batches", smoke ? "2" : "1,8,32"), BenchSuite::positive);
     List<AttentionKind> attentions = list(a.get("attention", smoke ? "softmax" : "softmax,quad2"), BenchSuite::attention);
-    List<BenchNetwork> networks = list(a.get("networks", "in-memory"), BenchNetwork::parse);
+    List<BenchNetwork> networks = list(a.get("networks", smoke ? "in-memory" : "in-memory,lan,wan"), BenchNetwork::parse);
+    boolean scaling = Boolean.parseBoolean(a.get("scaling", smoke ? "false" : "true"));
     Path out = Path.of(a.get("out", smoke ? "target/bench-smoke/benchmarks.md" : "docs/benchmarks.md"));
     String command = "jobs/bin/bench " + String.join(" ", args);
     String date = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
@@ -78,13 +81,15 @@ public final class BenchSuite {
               }
               cases.add(runner.run(m, att, seq, batch, n));
               System.gc();
-              write(out, cases, machine, command, date);
+              write(out, cases, machine, command, date, Optional.empty());
             }
           }
         }
       }
     }
-    write(out, cases, machine, command, date);
+    Optional<Scaling> workers = scaling ? runner.scaling(Path.of("target/bench-scaling"))
+        : Optional.empty();
+    write(out, cases, machine, command, date, workers);
     log.println("bench: wrote " + out.toAbsolutePath());
     int code = 0;
     for (BenchCase c : cases) {
@@ -105,12 +110,13 @@ public final class BenchSuite {
     return code;
   }
 
-  private static void write(Path md, List<BenchCase> cases, Machine machine, String command, String date) throws IOException {
+  private static void write(Path md, List<BenchCase> cases, Machine machine, String command, String date,
+      Optional<Scaling> scaling) throws IOException {
     Path dir = md.toAbsolutePath().getParent();
     String stem = md.getFileName().toString().replaceFirst("\\.md$", "");
     List<String> plots = BenchPlots.write(cases, dir.resolve(stem), "");
     Files.createDirectories(dir);
-    Files.writeString(md, BenchReport.markdown(cases, machine, command, Optional.empty(), plots, date),
+    Files.writeString(md, BenchReport.markdown(cases, machine, command, scaling, plots, date),
         StandardCharsets.UTF_8);
   }
 

@@ -1,7 +1,6 @@
 package org.secformer.engine.bench;
 
 import java.util.Map;
-import java.util.function.Function;
 import org.secformer.engine.bert.BertConfig;
 import org.secformer.engine.bert.BertInput;
 import org.secformer.engine.bert.BertModel;
@@ -14,7 +13,6 @@ import org.secformer.engine.comm.CommStats;
 import org.secformer.engine.comm.Phase;
 import org.secformer.engine.job.InProcessParties;
 import org.secformer.engine.model.ModelSharer;
-import org.secformer.engine.protocol.MpcContext;
 import org.secformer.shares.Share;
 import org.secformer.shares.Sharing;
 import org.secformer.shares.fxp.FixedPoint;
@@ -27,14 +25,6 @@ import org.secformer.shares.ring.RingTensor;
  * are compared with the plaintext ones.
  */
 public final class BertMeasure {
-  /** How the two parties are run: in-memory links, or a real (possibly emulated) network. */
-  @FunctionalInterface
-  public interface Parties {
-    <T> InProcessParties.Run<T> run(String jobId, FixedPoint fxp, long timeoutMillis, Function<MpcContext, T> body);
-
-    Parties IN_MEMORY = InProcessParties::run;
-  }
-
   /** One party's figures for one batch. */
   public record PartyFigures(long rounds, long bytesSent, long dealerBytes, double seconds,
       Map<Phase, CommStats.PhaseFigures> phases, Map<String, Long> dealerByKind) {}
@@ -78,12 +68,13 @@ public final class BertMeasure {
 
   private BertMeasure() {}
 
-  public static Result run(BertModel model, BertInput input, ModelRanges ranges, FixedPoint fxp, Parties parties) {
+  public static Result run(BertModel model, BertInput input, ModelRanges ranges, FixedPoint fxp,
+      InProcessParties.Transport transport) {
     BertConfig cfg = model.config();
     Map<String, RingTensor[]> shares = ModelSharer.splitInMemory(model.encode(fxp));
     Share[] in = Sharing.split(SecureBertInput.encode(input, cfg.vocab()));
     SecureBertParams params = SecureBertParams.of(cfg, ranges);
-    InProcessParties.Run<Object[]> run = parties.run("bench-bert", fxp, TIMEOUT_MILLIS, ctx -> {
+    InProcessParties.Run<Object[]> run = InProcessParties.run("bench-bert", fxp, TIMEOUT_MILLIS, transport, ctx -> {
       SecureBert bert = new SecureBert(cfg, "bench", n -> shares.get(n)[ctx.party()], params);
       Object[] result = new Object[3];
       for (int round = 0; round < 2; round++) {

@@ -22,7 +22,10 @@ import org.secformer.engine.tls.TlsConfig;
  *   engine certs --out DIR [--days N]                    project CA and one certificate per role
  *   engine serve --role p0|p1|dealer --conf FILE [--worker K]   run a party (all its workers by default)
  *   engine demo  [--dir DIR] [--workers N] [--batches B] [--rows R]   three parties as processes + a client
- *   engine bench-bert [--shape bert-base | --onnx FILE] [--seq N] [--batches 1,8]   whole-model figures ({@link BertBench})
+ *   engine bench-bert [--shape bert-base|minilm | --onnx FILE] [--seq N] [--batches 1,8] [--link memory|tls|lan|wan]
+ *                                                        whole-model figures ({@link BertBench})
+ *   engine bench-scaling [--shape minilm|tiny | --onnx FILE] [--sequences N] [--seq N] [--batch B] [--workers 1,2]
+ *                                                        throughput of a served model by workers ({@link ScalingBench})
  *   engine bench [--out FILE] [--iterations N] [--warmup W] ...   engine runtime figures ({@link EngineBench})
  *   engine share-model --model-id ID --out DIR (--onnx FILE | --safetensors FILE [--config CONFIG_JSON])
  *       [--head HEAD_JSON] [--attention softmax|quad2] [--ranges FILE] [--frac-bits 16]
@@ -35,8 +38,9 @@ public final class EngineMain {
       "  engine certs --out DIR [--days N]",
       "  engine serve --role p0|p1|dealer --conf FILE [--worker K]",
       "  engine demo [--dir DIR] [--workers N] [--batches B] [--rows R]",
-      "  engine bench-bert [--shape bert-base | --onnx FILE] [--seq 128] [--batches 1,8] [--attention softmax|quad2]"
-          + " [--out FILE] [--seed S]",
+      "  engine bench-bert [--shape bert-base|minilm | --onnx FILE] [--seq 128] [--batches 1,8]"
+          + " [--attention softmax|quad2] [--link memory|tls|lan|wan] [--out FILE] [--seed S]",
+      "  " + ScalingBench.USAGE,
       "  engine bench [--out FILE] [--iterations N] [--warmup W] [--dealer local|server|both]"
           + " [--rows M] [--hidden K] [--wide N] [--mul-n N] [--cmp-n N] [--max-case-seconds S] [--jvm-warmup 0|1]",
       "  " + ShareModel.USAGE);
@@ -89,6 +93,9 @@ public final class EngineMain {
       }
       case "bench-bert" -> {
         return BertBench.run(args, System.out);
+      }
+      case "bench-scaling" -> {
+        return ScalingBench.run(args, System.out);
       }
       case "share-model" -> {
         return ShareModel.run(args, System.out);

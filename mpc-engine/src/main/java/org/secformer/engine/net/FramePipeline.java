@@ -2,6 +2,7 @@ package org.secformer.engine.net;
 
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.traffic.ChannelTrafficShapingHandler;
 import java.util.Set;
 import org.secformer.engine.tls.PeerRoleVerifier;
 import org.secformer.engine.tls.Role;
@@ -26,6 +27,14 @@ public final class FramePipeline {
   public static final String LENGTH = "frameLength";
   public static final String CODEC = "frameCodec";
   public static final String ERRORS = "frameErrors";
+  public static final String SHAPER = "netemShaper";
+  public static final String DELAY = "netemDelay";
+  /**
+   * The traffic shaper's accounting window. Netty's shaper never holds a write for less than 10 ms, so
+   * what counts is how much it remembers: a short window keeps a burst's debt from delaying the small
+   * messages of later rounds, a window much shorter than 10 ms would forget bursts it should still pace.
+   */
+  static final long SHAPER_CHECK_INTERVAL_MS = 10;
 
   private FramePipeline() {}
 
@@ -39,6 +48,21 @@ public final class FramePipeline {
         new PeerRoleVerifier(
             link, allowedPeers, reason -> Wire.errorFrame("", -1, ErrorCode.UNAUTHORIZED, reason)));
     addFraming(p, options);
+  }
+
+  /**
+   * Puts an emulated network under TLS (so it sees the bytes a real link carries): outbound records are
+   * paced to the emulated bandwidth by Netty's {@link ChannelTrafficShapingHandler}, then held for the
+   * one-way delay by a {@link DelayLine}. Nothing is added for {@link NetworkEmulation#NONE}. Only the
+   * P0&lt;-&gt;P1 links call this.
+   */
+  public static void addNetworkEmulation(ChannelPipeline p, NetworkEmulation emulation) {
+    if (emulation.bitsPerSecond() > 0) {
+      p.addFirst(SHAPER, new ChannelTrafficShapingHandler(emulation.bytesPerSecond(), 0, SHAPER_CHECK_INTERVAL_MS));
+    }
+    if (!emulation.oneWayDelay().isZero()) {
+      p.addFirst(DELAY, new DelayLine(emulation.oneWayDelay()));
+    }
   }
 
   /** Adds only the framing stages (for tests on an EmbeddedChannel, or links without TLS). */

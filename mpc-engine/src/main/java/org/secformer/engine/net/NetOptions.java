@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param writeLowWaterMark channel becomes writable again below this many queued bytes (default 1 MiB)
  * @param writeHighWaterMark channel becomes unwritable above this many queued bytes; senders wait (default
  *     4 MiB)
+ * @param emulation emulated bandwidth and delay on the P0&lt;-&gt;P1 links, for demos and benchmarks (default
+ *     {@link NetworkEmulation#NONE}); other links are never emulated
  */
 public record NetOptions(
     int maxFrameBytes,
@@ -24,13 +26,15 @@ public record NetOptions(
     Duration exchangeTimeout,
     Duration connectTimeout,
     int writeLowWaterMark,
-    int writeHighWaterMark) {
+    int writeHighWaterMark,
+    NetworkEmulation emulation) {
   /** The smallest frame limit that still leaves room for headers and a few elements. */
   public static final int MIN_FRAME_BYTES = 1024;
 
   public NetOptions {
     Objects.requireNonNull(exchangeTimeout, "exchangeTimeout");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(emulation, "emulation");
     if (maxFrameBytes < MIN_FRAME_BYTES) {
       throw new IllegalArgumentException("maxFrameBytes must be >= " + MIN_FRAME_BYTES + ", got " + maxFrameBytes);
     }
@@ -52,6 +56,13 @@ public record NetOptions(
     }
   }
 
+  /** Without network emulation. */
+  public NetOptions(int maxFrameBytes, int chunkBytes, long maxMessageBytes, Duration exchangeTimeout,
+      Duration connectTimeout, int writeLowWaterMark, int writeHighWaterMark) {
+    this(maxFrameBytes, chunkBytes, maxMessageBytes, exchangeTimeout, connectTimeout, writeLowWaterMark,
+        writeHighWaterMark, NetworkEmulation.NONE);
+  }
+
   public static NetOptions defaults() {
     return new NetOptions(
         Wire.DEFAULT_MAX_FRAME_BYTES,
@@ -70,30 +81,36 @@ public record NetOptions(
 
   public NetOptions withMaxFrameBytes(int v) {
     return new NetOptions(v, chunkBytes, maxMessageBytes, exchangeTimeout, connectTimeout, writeLowWaterMark,
-        writeHighWaterMark);
+        writeHighWaterMark, emulation);
   }
 
   public NetOptions withChunkBytes(int v) {
     return new NetOptions(maxFrameBytes, v, maxMessageBytes, exchangeTimeout, connectTimeout, writeLowWaterMark,
-        writeHighWaterMark);
+        writeHighWaterMark, emulation);
   }
 
   public NetOptions withMaxMessageBytes(long v) {
     return new NetOptions(maxFrameBytes, chunkBytes, v, exchangeTimeout, connectTimeout, writeLowWaterMark,
-        writeHighWaterMark);
+        writeHighWaterMark, emulation);
   }
 
   public NetOptions withExchangeTimeout(Duration v) {
     return new NetOptions(maxFrameBytes, chunkBytes, maxMessageBytes, v, connectTimeout, writeLowWaterMark,
-        writeHighWaterMark);
+        writeHighWaterMark, emulation);
   }
 
   public NetOptions withConnectTimeout(Duration v) {
     return new NetOptions(maxFrameBytes, chunkBytes, maxMessageBytes, exchangeTimeout, v, writeLowWaterMark,
-        writeHighWaterMark);
+        writeHighWaterMark, emulation);
   }
 
   public NetOptions withWriteWaterMarks(int low, int high) {
-    return new NetOptions(maxFrameBytes, chunkBytes, maxMessageBytes, exchangeTimeout, connectTimeout, low, high);
+    return new NetOptions(maxFrameBytes, chunkBytes, maxMessageBytes, exchangeTimeout, connectTimeout, low, high,
+        emulation);
+  }
+
+  public NetOptions withEmulation(NetworkEmulation v) {
+    return new NetOptions(maxFrameBytes, chunkBytes, maxMessageBytes, exchangeTimeout, connectTimeout,
+        writeLowWaterMark, writeHighWaterMark, v);
   }
 }

@@ -77,6 +77,7 @@ public final class PeerConnector {
                     FramePipeline.install(
                         ch.pipeline(), ssl.newHandler(ch.alloc(), host, port), "p" + party + " -> " + where,
                         serverRoles, options);
+                    FramePipeline.addNetworkEmulation(ch.pipeline(), options.emulation());
                     ch.pipeline().addLast(SETUP, new Setup(ready, party, jobId, where, options));
                   }
                 });

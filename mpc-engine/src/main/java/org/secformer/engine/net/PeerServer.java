@@ -90,6 +90,7 @@ public final class PeerServer implements AutoCloseable {
                   protected void initChannel(SocketChannel ch) {
                     s.channels.add(ch);
                     FramePipeline.install(ch.pipeline(), ssl.newHandler(ch.alloc()), s.link, admitted, options);
+                    FramePipeline.addNetworkEmulation(ch.pipeline(), options.emulation());
                     ch.pipeline().addLast(SETUP, s.new Setup());
                     ch.eventLoop().schedule(() -> s.expireSetup(ch), options.connectTimeout().toMillis(),
                         TimeUnit.MILLISECONDS);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.secformer.engine.net.NetOptions;
+import org.secformer.engine.net.NetworkEmulation;
 import org.secformer.engine.tls.Role;
 
 /**
@@ -18,6 +19,7 @@ import org.secformer.engine.tls.Role;
  * @param timeoutMillis how long a party waits for a peer, the dealer or a client before failing the job
  * @param modelDir folder of weight-share files, loaded by model id
  * @param fracBits fixed-point fractional bits
+ * @param emulation emulated network on the P0&lt;-&gt;P1 links, for demos and benchmarks (default none)
  */
 public record EngineConfig(
     Map<Role, List<Endpoint>> workers,
@@ -26,7 +28,18 @@ public record EngineConfig(
     int maxFrameBytes,
     long timeoutMillis,
     Path modelDir,
-    int fracBits) {
+    int fracBits,
+    NetworkEmulation emulation) {
+
+  public EngineConfig {
+    java.util.Objects.requireNonNull(emulation, "emulation");
+  }
+
+  /** Without network emulation. */
+  public EngineConfig(Map<Role, List<Endpoint>> workers, List<Integer> p0PeerPorts, Path tlsDir, int maxFrameBytes,
+      long timeoutMillis, Path modelDir, int fracBits) {
+    this(workers, p0PeerPorts, tlsDir, maxFrameBytes, timeoutMillis, modelDir, fracBits, NetworkEmulation.NONE);
+  }
 
   public int workerCount() {
     return workers.get(Role.P0).size();
@@ -41,11 +54,15 @@ public record EngineConfig(
     return list.get(worker);
   }
 
-  /** The link options every member of this cluster uses: its frame limit and timeout on the defaults. */
+  /**
+   * The link options every member of this cluster uses: its frame limit, timeout and network emulation
+   * on the defaults.
+   */
   public NetOptions netOptions() {
     return NetOptions.defaults()
         .withMaxFrameBytes(maxFrameBytes)
-        .withExchangeTimeout(java.time.Duration.ofMillis(timeoutMillis));
+        .withExchangeTimeout(java.time.Duration.ofMillis(timeoutMillis))
+        .withEmulation(emulation);
   }
 
   /** Where P1's worker {@code worker} reaches P0's worker for the job links. */
@@ -55,6 +72,13 @@ public record EngineConfig(
 
   /** The same configuration with other endpoints (tests bind to port 0 and learn real ports). */
   public EngineConfig withWorkers(Map<Role, List<Endpoint>> newWorkers, List<Integer> newPeerPorts) {
-    return new EngineConfig(newWorkers, newPeerPorts, tlsDir, maxFrameBytes, timeoutMillis, modelDir, fracBits);
+    return new EngineConfig(newWorkers, newPeerPorts, tlsDir, maxFrameBytes, timeoutMillis, modelDir, fracBits,
+        emulation);
+  }
+
+  /** The same configuration with another emulated network between P0 and P1. */
+  public EngineConfig withEmulation(NetworkEmulation newEmulation) {
+    return new EngineConfig(workers, p0PeerPorts, tlsDir, maxFrameBytes, timeoutMillis, modelDir, fracBits,
+        newEmulation);
   }
 }

@@ -2,14 +2,18 @@ package org.secformer.engine.server;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.secformer.engine.net.NetworkEmulation;
 import org.secformer.engine.tls.Role;
 
 /**
@@ -29,6 +33,12 @@ public final class EngineConfigLoader {
   public static final String TIMEOUT_MS = PREFIX + "timeout.ms";
   public static final String MODEL_DIR = PREFIX + "model.dir";
   public static final String FRAC_BITS = PREFIX + "frac.bits";
+  /** Emulated network between P0 and P1 (demos, benchmarks): none (default), lan or wan. */
+  public static final String NET_EMULATE = PREFIX + "net.emulate";
+  /** Emulated bandwidth in Mbit/s (decimal), overriding the preset's; 0 = unlimited. */
+  public static final String NET_EMULATE_MBPS = PREFIX + "net.emulate.mbps";
+  /** Emulated one-way delay in milliseconds (decimal), overriding the preset's. */
+  public static final String NET_EMULATE_DELAY_MS = PREFIX + "net.emulate.delay.ms";
 
   static final int DEFAULT_MAX_FRAME_BYTES = 64 << 20;
   static final long DEFAULT_TIMEOUT_MS = 60_000;
@@ -60,6 +70,13 @@ public final class EngineConfigLoader {
     b.append(MAX_FRAME_BYTES).append('=').append(config.maxFrameBytes()).append('\n');
     b.append(TIMEOUT_MS).append('=').append(config.timeoutMillis()).append('\n');
     b.append(FRAC_BITS).append('=').append(config.fracBits()).append('\n');
+    if (config.emulation().enabled()) {
+      NetworkEmulation e = config.emulation();
+      b.append(NET_EMULATE_MBPS).append('=').append(new BigDecimal(e.bitsPerSecond()).movePointLeft(6).toPlainString())
+          .append('\n');
+      b.append(NET_EMULATE_DELAY_MS).append('=')
+          .append(new BigDecimal(e.oneWayDelay().toNanos()).movePointLeft(6).toPlainString()).append('\n');
+    }
     Path abs = file.toAbsolutePath();
     Files.createDirectories(abs.getParent());
     Files.writeString(abs, b.toString(), StandardCharsets.UTF_8);
@@ -104,7 +121,47 @@ public final class EngineConfigLoader {
     int maxFrame = intValue(file, MAX_FRAME_BYTES, DEFAULT_MAX_FRAME_BYTES, 1024, Integer.MAX_VALUE);
     long timeout = intValue(file, TIMEOUT_MS, (int) DEFAULT_TIMEOUT_MS, 100, Integer.MAX_VALUE);
     int fracBits = intValue(file, FRAC_BITS, DEFAULT_FRAC_BITS, 1, 40);
-    return new EngineConfig(workers, peerPorts, tls, maxFrame, timeout, models, fracBits);
+    return new EngineConfig(workers, peerPorts, tls, maxFrame, timeout, models, fracBits, emulation(file));
+  }
+
+  /** The preset of {@link #NET_EMULATE}, with bandwidth or delay replaced where their own keys are set. */
+  static NetworkEmulation emulation(Properties file) {
+    String preset = value(file, NET_EMULATE, "none");
+    NetworkEmulation e;
+    try {
+      e = NetworkEmulation.preset(preset);
+    } catch (IllegalArgumentException x) {
+      throw new IllegalArgumentException(NET_EMULATE + "=" + preset + ": " + x.getMessage(), x);
+    }
+    BigDecimal mbps = decimal(file, NET_EMULATE_MBPS);
+    if (mbps != null) {
+      e = e.withBitsPerSecond(mbps.movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValueExact());
+    }
+    BigDecimal delayMs = decimal(file, NET_EMULATE_DELAY_MS);
+    if (delayMs != null) {
+      if (delayMs.compareTo(new BigDecimal(10_000)) > 0) {
+        throw new IllegalArgumentException(NET_EMULATE_DELAY_MS + "=" + delayMs + " is above 10000 ms");
+      }
+      e = e.withOneWayDelay(Duration.ofNanos(delayMs.movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValueExact()));
+    }
+    return e;
+  }
+
+  private static BigDecimal decimal(Properties file, String key) {
+    String v = value(file, key, null);
+    if (v == null) {
+      return null;
+    }
+    BigDecimal d;
+    try {
+      d = new BigDecimal(v);
+    } catch (NumberFormatException x) {
+      throw new IllegalArgumentException(key + "=" + v + " is not a number", x);
+    }
+    if (d.signum() < 0 || d.compareTo(new BigDecimal("1e9")) > 0) {
+      throw new IllegalArgumentException(key + "=" + v + " is outside [0, 1e9]");
+    }
+    return d;
   }
 
   private static String value(Properties file, String key, String fallback) {

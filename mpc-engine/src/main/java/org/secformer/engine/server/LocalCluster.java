@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.secformer.engine.dealer.DealerServer;
 import org.secformer.engine.net.NetOptions;
+import org.secformer.engine.net.NetworkEmulation;
 import org.secformer.engine.net.PeerLinks;
 import org.secformer.engine.tls.Role;
 import org.secformer.engine.tls.TlsConfig;
@@ -34,6 +35,12 @@ public final class LocalCluster implements AutoCloseable {
    * from {@code modelDir}.
    */
   public static LocalCluster start(Path certDir, Path modelDir, int workers, Duration timeout) {
+    return start(certDir, modelDir, workers, timeout, NetworkEmulation.NONE);
+  }
+
+  /** As {@link #start(Path, Path, int, Duration)} with {@code emulation} on every P0&lt;-&gt;P1 link. */
+  public static LocalCluster start(Path certDir, Path modelDir, int workers, Duration timeout,
+      NetworkEmulation emulation) {
     LocalCluster c = new LocalCluster(PeerLinks.newEventLoopGroup(Math.max(2, workers * 2)));
     try {
       Map<Role, List<Endpoint>> eps = new EnumMap<>(Role.class);
@@ -47,7 +54,7 @@ public final class LocalCluster implements AutoCloseable {
         eps.put(r, list);
       }
       EngineConfig base = new EngineConfig(eps, peerPorts.subList(0, workers), certDir,
-          64 << 20, timeout.toMillis(), modelDir, 16);
+          64 << 20, timeout.toMillis(), modelDir, 16, emulation);
       NetOptions options = base.netOptions();
       List<Endpoint> dealerEps = new ArrayList<>();
       for (int k = 0; k < workers; k++) {

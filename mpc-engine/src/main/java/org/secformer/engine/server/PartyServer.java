@@ -67,6 +67,11 @@ public final class PartyServer implements AutoCloseable {
         role + " client port", me.host(), me.port(), options, s::newClientLink);
     LOG.info("{} worker {} serving clients on {}:{}{}", role, worker, me.host(), s.clients.port(),
         s.peers == null ? "" : ", peer link on port " + s.peers.port());
+    if (options.emulation().enabled()) {
+      LOG.warn("{} worker {}: NETWORK EMULATION IS ON for the P0-P1 links ({}): every peer message is slowed on"
+          + " purpose, for demos and benchmarks only; remove {} for production", role, worker, options.emulation(),
+          EngineConfigLoader.NET_EMULATE);
+    }
     return s;
   }
 

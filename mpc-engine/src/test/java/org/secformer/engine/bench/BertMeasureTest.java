@@ -34,7 +34,7 @@ class BertMeasureTest {
       BertModel base = TinyBert.random(4);
       BertModel model = TinyBert.withHead(base.withConfig(base.config().withAttention(kind)), 2, 5);
       BertMeasure.Result r = BertMeasure.run(model, input(2, 8, model.config().vocab()), ModelRanges.miniLmL6(),
-          FixedPoint.defaults(), BertMeasure.Parties.IN_MEMORY);
+          FixedPoint.defaults(), org.secformer.engine.job.InProcessParties.Transport.IN_MEMORY);
       for (BertMeasure.PartyFigures p : r.first()) {
         Map<Phase, PhaseFigures> ph = p.phases();
         assertEquals(p.rounds(), ph.values().stream().mapToLong(PhaseFigures::rounds).sum(), kind + " rounds");
