@@ -10,6 +10,11 @@ import org.secformer.engine.bert.BertConfig.AttentionKind;
 public record BenchCase(BenchModel model, AttentionKind attention, int seq, int batch, String network,
     BertMeasure.Result result, double ortSeconds, String failure) {
 
+  static BenchCase skipped(BenchModel model, AttentionKind attention, int seq, int batch, BenchNetwork network,
+      String why) {
+    return new BenchCase(model, attention, seq, batch, network.label(), null, Double.NaN, why);
+  }
+
   public boolean ran() {
     return result != null;
   }

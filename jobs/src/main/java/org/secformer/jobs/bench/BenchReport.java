@@ -58,7 +58,7 @@ final class BenchReport {
     }
     List<BenchCase> failed = cases.stream().filter(c -> !c.ran()).toList();
     if (!failed.isEmpty()) {
-      b.append("\nNot run (asked for, but the run failed; the reason is the error it gave):\n\n");
+      b.append("\nNot run (asked for, but skipped or failed; the reason as the run gave it):\n\n");
       failed.forEach(c -> b.append("- ").append(c.name()).append(": ").append(c.failure()).append('\n'));
     }
     b.append("\n## Anchors (published figures, with their settings)\n\n");

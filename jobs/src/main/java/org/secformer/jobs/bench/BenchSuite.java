@@ -19,7 +19,8 @@ import org.secformer.engine.cli.Args;
 
 /**
  * {@code jobs/bin/bench}: the benchmark suite. Runs every asked configuration (model x sequence length x batch
- * x attention, in-memory links, plus the emulated networks at the smallest batch), then writes the report
+ * x attention, in-memory links, plus the other links at the smallest batch and largest sequence length), then
+ * writes the report
  * (markdown) and its plots (PNG). The report is rewritten after every configuration, so a long run that is
  * stopped still leaves the figures it got. {@code --smoke} is CI's tiny configuration: MiniLM, seq 16,
  * batch 2, checked against plaintext.
@@ -70,25 +71,28 @@ public final class BenchSuite {
 
     BenchRunner runner = new BenchRunner(log);
     List<BenchCase> cases = new ArrayList<>();
+    Optional<Scaling> workers = scaling ? runner.scaling(Path.of("target/bench-scaling")) : Optional.empty();
     int smallestBatch = batches.stream().min(Integer::compare).orElseThrow();
+    int largestSeq = seqs.stream().max(Integer::compare).orElseThrow();
     for (int seq : sorted(seqs)) {
       for (int batch : sorted(batches)) {
         for (BenchModel m : models) {
           for (AttentionKind att : attentions) {
             for (BenchNetwork n : networks) {
-              if (n != BenchNetwork.IN_MEMORY && batch != smallestBatch) {
+              if (n != BenchNetwork.IN_MEMORY && (batch != smallestBatch || seq != largestSeq)) {
                 continue;
               }
-              cases.add(runner.run(m, att, seq, batch, n));
+              Optional<String> tooBig = HeapEstimate.tooBig(cases, m, att, seq, batch);
+              cases.add(tooBig.isPresent()
+                  ? BenchCase.skipped(m, att, seq, batch, n, tooBig.get())
+                  : runner.run(m, att, seq, batch, n));
               System.gc();
-              write(out, cases, machine, command, date, Optional.empty());
+              write(out, cases, machine, command, date, workers);
             }
           }
         }
       }
     }
-    Optional<Scaling> workers = scaling ? runner.scaling(Path.of("target/bench-scaling"))
-        : Optional.empty();
     write(out, cases, machine, command, date, workers);
     log.println("bench: wrote " + out.toAbsolutePath());
     int code = 0;
