@@ -28,4 +28,17 @@ record Machine(int cores, String cpu, String jdk, String os, long maxHeapBytes) 
     return String.format(Locale.ROOT, "%d cores (%s), %s, %s, heap %.0f GB", cores, cpu, jdk, os,
         maxHeapBytes / (double) (1L << 30));
   }
+
+  /**
+   * The 1, 5 and 15 minute load averages now ("" where unknown): times measured while other work shares the
+   * cores are slower than the machine can do, and the report says so.
+   */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
 }
