@@ -52,8 +52,8 @@ public final class SessionServer implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             accepted.add(ch);
-            FramePipeline.install(ch.pipeline(), ssl.newHandler(ch.alloc()), link, admitted, options);
-            ch.pipeline().addLast(new SessionInbound(handlers.get(), options));
+            FramePipeline.installTls(ch.pipeline(), ssl.newHandler(ch.alloc()), link, admitted, options);
+            attach(ch, options, handlers.get());
           }
         });
     try {
@@ -62,6 +62,16 @@ public final class SessionServer implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new MpcException(ErrorCode.INTERNAL, link + ": cannot listen on " + bindHost + ":" + port + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Adds what follows TLS and the role check on one connection: framing and a {@link SessionHandler}.
+   * The listener calls it for every connection; tests call it on an EmbeddedChannel to drive the very
+   * same inbound path without sockets (they set the peer's role and fire {@code Verified} themselves).
+   */
+  public static void attach(Channel ch, NetOptions options, SessionHandler handler) {
+    FramePipeline.addFraming(ch.pipeline(), options);
+    ch.pipeline().addLast(new SessionInbound(handler, options));
   }
 
   public int port() {
