@@ -46,6 +46,8 @@ final class ServedJob {
   private PartyJob job;
   private volatile boolean failed;
   private volatile boolean ended;
+  // the last message number taken from the client (read and written on the client link's event loop)
+  private long lastSeq;
 
   ServedJob(PartyServer server, JobStart spec, Session client, Runnable onDone) {
     this.server = server;
@@ -59,7 +61,16 @@ final class ServedJob {
     });
   }
 
+  long lastSeq() {
+    return lastSeq;
+  }
+
+  void seen(long seq) {
+    lastSeq = seq;
+  }
+
   void start(long seq) {
+    lastSeq = seq;
     run(seq, () -> {
       String id = spec.jobId();
       Endpoint dealerAt = server.config().endpoint(Role.DEALER, server.worker());
