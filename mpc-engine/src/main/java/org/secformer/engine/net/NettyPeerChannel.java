@@ -287,7 +287,7 @@ public final class NettyPeerChannel implements PeerChannel {
       }
       if (f.type() == FrameType.ERROR) {
         MpcException e = Wire.readError(f);
-        LOG.warn("{}the peer reported {}: {}", who(), e.code(), e.getMessage());
+        LOG.warn("{}the peer at {} reported {}: {}", who(), remote, e.code(), e.getMessage());
         fail(new MpcException(e.code(), who() + "the peer reported " + e.code() + ": " + e.getMessage()));
         ctx.close();
         return;
@@ -308,7 +308,7 @@ public final class NettyPeerChannel implements PeerChannel {
               ErrorCode.MALFORMED_FRAME, "unexpected " + f.type() + " frame on the peer link");
         }
       } catch (MpcException e) {
-        LOG.warn("{}refusing the peer's frame: {} {}", who(), e.code(), e.getMessage());
+        LOG.warn("{}refusing a frame from the peer at {}: {} {}", who(), remote, e.code(), e.getMessage());
         fail(new MpcException(e.code(), who() + e.getMessage(), e));
         ctx.writeAndFlush(Wire.errorFrame(jobId, f.seq(), e.code(), e.getMessage()))
             .addListener(ChannelFutureListener.CLOSE);
@@ -341,7 +341,7 @@ public final class NettyPeerChannel implements PeerChannel {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       MpcException e = FrameErrorHandler.classify(cause);
-      LOG.warn("{}link failure: {} {}", who(), e.code(), e.getMessage());
+      LOG.warn("{}link to {} failed: {} {}", who(), remote, e.code(), e.getMessage());
       ctx.channel().attr(FrameErrorHandler.CLOSE_REASON).setIfAbsent(e);
       fail(new MpcException(e.code(), who() + e.getMessage(), e));
       ctx.close();
