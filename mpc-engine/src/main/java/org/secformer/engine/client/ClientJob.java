@@ -152,11 +152,24 @@ public final class ClientJob implements AutoCloseable {
     return new ShareIpc(allocator).fromBytes(a.ipc());
   }
 
+  /** Which parties still owe this job an answer, for a timeout's message. */
+  private String waitingOn() {
+    List<String> late = new ArrayList<>();
+    for (PartyConnection[] pair : pairs) {
+      for (PartyConnection c : pair) {
+        if (c.waitingFor(spec.jobId() + "/w")) {
+          late.add(c.describe());
+        }
+      }
+    }
+    return late.isEmpty() ? "" : " from " + String.join(", ", late);
+  }
+
   private <T> T await(CompletableFuture<T> f, String what) {
     try {
       return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new MpcException(ErrorCode.TIMEOUT, what + ": no answer within " + timeout);
+      throw new MpcException(ErrorCode.TIMEOUT, what + ": no answer within " + timeout + waitingOn());
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       throw c instanceof MpcException m ? new MpcException(m.code(), what + " failed: " + m.getMessage(), m)

@@ -136,7 +136,8 @@ public final class NettyPeerChannel implements PeerChannel {
         if (left <= 0) {
           MpcException t = new MpcException(
               ErrorCode.TIMEOUT,
-              who() + "the peer did not take '" + tag + "' (exchange " + seq + ") within " + options.exchangeTimeout());
+              who() + "the peer at " + remote + " did not take '" + tag + "' (exchange " + seq + ") within "
+                  + options.exchangeTimeout());
           abort(t);
           throw t;
         }
@@ -166,7 +167,7 @@ public final class NettyPeerChannel implements PeerChannel {
     if (in == null) {
       MpcException t = new MpcException(
           ErrorCode.TIMEOUT,
-          who() + "no message from the peer for '" + tag + "' (exchange " + seq + ") within "
+          who() + "no message from the peer at " + remote + " for '" + tag + "' (exchange " + seq + ") within "
               + options.exchangeTimeout());
       abort(t);
       throw t;
