@@ -56,12 +56,14 @@ public final class SessionServer implements AutoCloseable {
             attach(ch, options, handlers.get());
           }
         });
-    try {
-      Channel ch = b.bind(bindHost, port).syncUninterruptibly().channel();
-      return new SessionServer(ch, accepted);
-    } catch (RuntimeException e) {
+    // not syncUninterruptibly(): it rethrows a failed bind's checked BindException undeclared, past any
+    // catch of RuntimeException, so a busy or foreign address surfaced as a bare stack trace
+    io.netty.channel.ChannelFuture bound = b.bind(bindHost, port).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      Throwable e = bound.cause();
       throw new MpcException(ErrorCode.INTERNAL, link + ": cannot listen on " + bindHost + ":" + port + ": " + e.getMessage(), e);
     }
+    return new SessionServer(bound.channel(), accepted);
   }
 
   /**
