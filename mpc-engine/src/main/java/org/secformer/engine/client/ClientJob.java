@@ -57,9 +57,7 @@ public final class ClientJob implements AutoCloseable {
       acks.add(pairs.get(k)[0].sendControl(perPair.jobId(), seq, perPair));
       acks.add(pairs.get(k)[1].sendControl(perPair.jobId(), seq, perPair));
     }
-    for (CompletableFuture<Inbound> a : acks) {
-      job.await(a, "start of job " + spec.jobId());
-    }
+    job.await(firstFailureOrAll(acks), "start of job " + spec.jobId());
     return job;
   }
 
@@ -81,7 +79,7 @@ public final class ClientJob implements AutoCloseable {
     ShareIpc ipc = new ShareIpc(allocator);
     CompletableFuture<Inbound> r0 = pairs.get(k)[0].sendArrow(id, seq, ipc.toBytes(share0));
     CompletableFuture<Inbound> r1 = pairs.get(k)[1].sendArrow(id, seq, ipc.toBytes(share1));
-    return r0.thenCombine(r1, (a, b) -> new ShareBatch[] {decode(a), decode(b)});
+    return firstFailureOrAll(List.of(r0, r1)).thenApply(v -> new ShareBatch[] {decode(r0.join()), decode(r1.join())});
   }
 
   /** Convenience for a client that is both data owner and result receiver: share, run, reconstruct. */
@@ -127,9 +125,10 @@ public final class ClientJob implements AutoCloseable {
       answers.add(pairs.get(k)[0].sendControl(id, seq, new JobEnd(id)));
       answers.add(pairs.get(k)[1].sendControl(id, seq, new JobEnd(id)));
     }
+    await(firstFailureOrAll(answers), "end of job " + spec.jobId());
     List<JobReport> reports = new ArrayList<>();
     for (CompletableFuture<Inbound> a : answers) {
-      Inbound in = await(a, "end of job " + spec.jobId());
+      Inbound in = a.join();
       if (in instanceof Inbound.Control c && c.message() instanceof JobReport r) {
         reports.add(r);
       } else {
@@ -150,6 +149,25 @@ public final class ClientJob implements AutoCloseable {
       throw new MpcException(ErrorCode.MALFORMED_FRAME, "expected an output batch, got " + in);
     }
     return new ShareIpc(allocator).fromBytes(a.ipc());
+  }
+
+  /**
+   * Completes when all of {@code parts} have, or fails as soon as one of them fails: a party's refusal
+   * reaches the caller at once, not after the other party's timeout.
+   */
+  private static CompletableFuture<Void> firstFailureOrAll(List<? extends CompletableFuture<?>> parts) {
+    CompletableFuture<Void> all = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    CompletableFuture<Void> first = new CompletableFuture<>();
+    for (CompletableFuture<?> p : parts) {
+      p.whenComplete((v, t) -> {
+        if (t != null) {
+          first.completeExceptionally(t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+              ? t.getCause() : t);
+        }
+      });
+    }
+    all.whenComplete((v, t) -> first.complete(null));
+    return first;
   }
 
   /** Which parties still owe this job an answer, for a timeout's message. */
