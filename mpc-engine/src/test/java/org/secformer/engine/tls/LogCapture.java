@@ -57,6 +57,16 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     }
   }
 
+  /** How many lines so far. */
+  public synchronized int size() {
+    return lines.size();
+  }
+
+  /** Lines from index {@code from} on. */
+  public synchronized List<String> linesFrom(int from) {
+    return new ArrayList<>(lines.subList(from, lines.size()));
+  }
+
   /** Lines that came with an exception attached (its stack trace would follow them in a real log). */
   public synchronized List<String> linesWithStackTraces() {
     return new ArrayList<>(thrown);
