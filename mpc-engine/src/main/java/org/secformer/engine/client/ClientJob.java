@@ -33,6 +33,7 @@ public final class ClientJob implements AutoCloseable {
   private final JobStart spec;
   private final List<PartyConnection[]> pairs;
   private final Duration timeout;
+  private final Object sending = new Object();
   // shared by every job of one EngineClient: a link matches answers by sequence number alone, so numbers
   // must be unique on the link, not just within a job, when jobs run concurrently (Spark tasks of one executor)
   private final AtomicLong nextSeq;
@@ -73,12 +74,20 @@ public final class ClientJob implements AutoCloseable {
     if (share0.partyId() != 0 || share1.partyId() != 1) {
       throw new IllegalArgumentException("submit takes party 0's share then party 1's share");
     }
-    int k = (int) (nextPair.getAndIncrement() % pairs.size());
-    long seq = nextSeq.getAndIncrement();
-    String id = pairSpec(k).jobId();
     ShareIpc ipc = new ShareIpc(allocator);
-    CompletableFuture<Inbound> r0 = pairs.get(k)[0].sendArrow(id, seq, ipc.toBytes(share0));
-    CompletableFuture<Inbound> r1 = pairs.get(k)[1].sendArrow(id, seq, ipc.toBytes(share1));
+    byte[] bytes0 = ipc.toBytes(share0);
+    byte[] bytes1 = ipc.toBytes(share1);
+    CompletableFuture<Inbound> r0;
+    CompletableFuture<Inbound> r1;
+    // a party refuses a batch numbered below one it has seen, so numbers go out in the order they are
+    // taken, also when several threads submit to this job
+    synchronized (sending) {
+      int k = (int) (nextPair.getAndIncrement() % pairs.size());
+      long seq = nextSeq.getAndIncrement();
+      String id = pairSpec(k).jobId();
+      r0 = pairs.get(k)[0].sendArrow(id, seq, bytes0);
+      r1 = pairs.get(k)[1].sendArrow(id, seq, bytes1);
+    }
     return firstFailureOrAll(List.of(r0, r1)).thenApply(v -> new ShareBatch[] {decode(r0.join()), decode(r1.join())});
   }
 
@@ -119,11 +128,13 @@ public final class ClientJob implements AutoCloseable {
   /** Ends the job everywhere and returns every party worker's report (P0 then P1, per pair). */
   public List<JobReport> end() {
     List<CompletableFuture<Inbound>> answers = new ArrayList<>();
-    long seq = nextSeq.getAndIncrement();
-    for (int k = 0; k < pairs.size(); k++) {
-      String id = pairSpec(k).jobId();
-      answers.add(pairs.get(k)[0].sendControl(id, seq, new JobEnd(id)));
-      answers.add(pairs.get(k)[1].sendControl(id, seq, new JobEnd(id)));
+    synchronized (sending) {
+      long seq = nextSeq.getAndIncrement();
+      for (int k = 0; k < pairs.size(); k++) {
+        String id = pairSpec(k).jobId();
+        answers.add(pairs.get(k)[0].sendControl(id, seq, new JobEnd(id)));
+        answers.add(pairs.get(k)[1].sendControl(id, seq, new JobEnd(id)));
+      }
     }
     await(firstFailureOrAll(answers), "end of job " + spec.jobId());
     List<JobReport> reports = new ArrayList<>();
