@@ -48,15 +48,24 @@ public final class EngineMain {
   private EngineMain() {}
 
   public static void main(String[] args) {
+    System.exit(execute(args, System.err));
+  }
+
+  /**
+   * Runs a command and returns the process exit code: 0, 1 after an error, 2 after a usage error; errors
+   * are one line on {@code err} (the cause's message), never a stack trace.
+   */
+  static int execute(String[] args, java.io.PrintStream err) {
     try {
-      System.exit(run(args));
+      return run(args);
     } catch (Args.UsageException e) {
-      System.err.println("engine: " + e.getMessage());
-      System.err.println(USAGE);
-      System.exit(2);
-    } catch (RuntimeException e) {
-      System.err.println("engine: " + e.getMessage());
-      System.exit(1);
+      err.println("engine: " + e.getMessage());
+      err.println(USAGE);
+      return 2;
+    } catch (Exception e) {
+      // checked exceptions too: some libraries rethrow them undeclared
+      err.println("engine: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      return 1;
     }
   }
 
@@ -106,8 +115,12 @@ public final class EngineMain {
 
   /** Runs the workers of one party until the process is stopped (SIGTERM closes them cleanly). */
   static void serve(Role role, EngineConfig config, int onlyWorker) {
-    TlsConfig tls = TlsConfig.forRole(config.tlsDir(), role);
-    tls.checkFilesExist();
+    TlsConfig tls;
+    try {
+      tls = TlsConfig.forRole(config.tlsDir(), role);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + " (" + EngineConfigLoader.TLS_DIR + " = " + config.tlsDir() + ")", e);
+    }
     var group = PeerLinks.newEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
     List<AutoCloseable> running = new ArrayList<>();
     NetOptions options = config.netOptions();

@@ -33,6 +33,7 @@ public final class ClientJob implements AutoCloseable {
   private final JobStart spec;
   private final List<PartyConnection[]> pairs;
   private final Duration timeout;
+  private final Object sending = new Object();
   // shared by every job of one EngineClient: a link matches answers by sequence number alone, so numbers
   // must be unique on the link, not just within a job, when jobs run concurrently (Spark tasks of one executor)
   private final AtomicLong nextSeq;
@@ -57,9 +58,7 @@ public final class ClientJob implements AutoCloseable {
       acks.add(pairs.get(k)[0].sendControl(perPair.jobId(), seq, perPair));
       acks.add(pairs.get(k)[1].sendControl(perPair.jobId(), seq, perPair));
     }
-    for (CompletableFuture<Inbound> a : acks) {
-      job.await(a, "start of job " + spec.jobId());
-    }
+    job.await(firstFailureOrAll(acks), "start of job " + spec.jobId());
     return job;
   }
 
@@ -75,13 +74,21 @@ public final class ClientJob implements AutoCloseable {
     if (share0.partyId() != 0 || share1.partyId() != 1) {
       throw new IllegalArgumentException("submit takes party 0's share then party 1's share");
     }
-    int k = (int) (nextPair.getAndIncrement() % pairs.size());
-    long seq = nextSeq.getAndIncrement();
-    String id = pairSpec(k).jobId();
     ShareIpc ipc = new ShareIpc(allocator);
-    CompletableFuture<Inbound> r0 = pairs.get(k)[0].sendArrow(id, seq, ipc.toBytes(share0));
-    CompletableFuture<Inbound> r1 = pairs.get(k)[1].sendArrow(id, seq, ipc.toBytes(share1));
-    return r0.thenCombine(r1, (a, b) -> new ShareBatch[] {decode(a), decode(b)});
+    byte[] bytes0 = ipc.toBytes(share0);
+    byte[] bytes1 = ipc.toBytes(share1);
+    CompletableFuture<Inbound> r0;
+    CompletableFuture<Inbound> r1;
+    // a party refuses a batch numbered below one it has seen, so numbers go out in the order they are
+    // taken, also when several threads submit to this job
+    synchronized (sending) {
+      int k = (int) (nextPair.getAndIncrement() % pairs.size());
+      long seq = nextSeq.getAndIncrement();
+      String id = pairSpec(k).jobId();
+      r0 = pairs.get(k)[0].sendArrow(id, seq, bytes0);
+      r1 = pairs.get(k)[1].sendArrow(id, seq, bytes1);
+    }
+    return firstFailureOrAll(List.of(r0, r1)).thenApply(v -> new ShareBatch[] {decode(r0.join()), decode(r1.join())});
   }
 
   /** Convenience for a client that is both data owner and result receiver: share, run, reconstruct. */
@@ -121,15 +128,18 @@ public final class ClientJob implements AutoCloseable {
   /** Ends the job everywhere and returns every party worker's report (P0 then P1, per pair). */
   public List<JobReport> end() {
     List<CompletableFuture<Inbound>> answers = new ArrayList<>();
-    long seq = nextSeq.getAndIncrement();
-    for (int k = 0; k < pairs.size(); k++) {
-      String id = pairSpec(k).jobId();
-      answers.add(pairs.get(k)[0].sendControl(id, seq, new JobEnd(id)));
-      answers.add(pairs.get(k)[1].sendControl(id, seq, new JobEnd(id)));
+    synchronized (sending) {
+      long seq = nextSeq.getAndIncrement();
+      for (int k = 0; k < pairs.size(); k++) {
+        String id = pairSpec(k).jobId();
+        answers.add(pairs.get(k)[0].sendControl(id, seq, new JobEnd(id)));
+        answers.add(pairs.get(k)[1].sendControl(id, seq, new JobEnd(id)));
+      }
     }
+    await(firstFailureOrAll(answers), "end of job " + spec.jobId());
     List<JobReport> reports = new ArrayList<>();
     for (CompletableFuture<Inbound> a : answers) {
-      Inbound in = await(a, "end of job " + spec.jobId());
+      Inbound in = a.join();
       if (in instanceof Inbound.Control c && c.message() instanceof JobReport r) {
         reports.add(r);
       } else {
@@ -152,11 +162,43 @@ public final class ClientJob implements AutoCloseable {
     return new ShareIpc(allocator).fromBytes(a.ipc());
   }
 
+  /**
+   * Completes when all of {@code parts} have, or fails as soon as one of them fails: a party's refusal
+   * reaches the caller at once, not after the other party's timeout.
+   */
+  private static CompletableFuture<Void> firstFailureOrAll(List<? extends CompletableFuture<?>> parts) {
+    CompletableFuture<Void> all = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    CompletableFuture<Void> first = new CompletableFuture<>();
+    for (CompletableFuture<?> p : parts) {
+      p.whenComplete((v, t) -> {
+        if (t != null) {
+          first.completeExceptionally(t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+              ? t.getCause() : t);
+        }
+      });
+    }
+    all.whenComplete((v, t) -> first.complete(null));
+    return first;
+  }
+
+  /** Which parties still owe this job an answer, for a timeout's message. */
+  private String waitingOn() {
+    List<String> late = new ArrayList<>();
+    for (PartyConnection[] pair : pairs) {
+      for (PartyConnection c : pair) {
+        if (c.waitingFor(spec.jobId() + "/w")) {
+          late.add(c.describe());
+        }
+      }
+    }
+    return late.isEmpty() ? "" : " from " + String.join(", ", late);
+  }
+
   private <T> T await(CompletableFuture<T> f, String what) {
     try {
       return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new MpcException(ErrorCode.TIMEOUT, what + ": no answer within " + timeout);
+      throw new MpcException(ErrorCode.TIMEOUT, what + ": no answer within " + timeout + waitingOn());
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       throw c instanceof MpcException m ? new MpcException(m.code(), what + " failed: " + m.getMessage(), m)

@@ -98,6 +98,16 @@ final class PartyConnection implements SessionHandler, AutoCloseable {
     pending.clear();
   }
 
+  /** Whether a request of a job whose id starts with {@code jobIdPrefix} still waits for its answer. */
+  boolean waitingFor(String jobIdPrefix) {
+    return pending.keySet().stream().anyMatch(r -> r.jobId().startsWith(jobIdPrefix));
+  }
+
+  /** The party and its address, for messages. */
+  String describe() {
+    return party + " at " + session.remote();
+  }
+
   @Override
   public void close() {
     session.close();

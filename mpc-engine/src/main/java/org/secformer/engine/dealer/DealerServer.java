@@ -55,10 +55,15 @@ public final class DealerServer implements AutoCloseable {
         });
     DealerServer[] self = new DealerServer[1];
     SessionServer server = SessionServer.start(group, SslContexts.server(tls), Set.of(Role.P0, Role.P1),
-        "dealer port", host, port, options, () -> self[0].new Link());
+        "dealer port", host, port, options, () -> self[0].newPartyLink());
     self[0] = new DealerServer(service, server, workers);
     LOG.info("dealer listening on {}:{}", host, server.port());
     return self[0];
+  }
+
+  /** The handler of one more party link, as the listener makes per connection (tests drive it without sockets). */
+  public SessionHandler newPartyLink() {
+    return new Link();
   }
 
   public int port() {
@@ -83,12 +88,19 @@ public final class DealerServer implements AutoCloseable {
     public void onMessage(Session s, Inbound in) {
       int party = s.peerRole().party();
       if (!(in instanceof Inbound.Control c)) {
-        s.fail(in.jobId(), in.seq(), ErrorCode.BAD_REQUEST, "the dealer takes control messages only, got " + in);
+        refuseAndClose(s, in.jobId(), in.seq(), "the dealer takes control messages only, got " + in);
         return;
       }
       ControlMessage m = c.message();
       if (m instanceof SeedRequest r) {
-        Seed seed = service.seed(r.jobId(), party);
+        Seed seed;
+        try {
+          seed = service.seed(r.jobId(), party);
+        } catch (MpcException e) {
+          LOG.warn("job {}: seed request from p{} at {} refused: {} {}", r.jobId(), party, s.remote(), e.code(), e.getMessage());
+          s.sendError(r.jobId(), c.seq(), e.code(), e.getMessage());
+          return;
+        }
         jobs.add(r.jobId());
         openParties.computeIfAbsent(r.jobId(), k -> ConcurrentHashMap.newKeySet()).add(party);
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(seed.bytes());
@@ -101,11 +113,20 @@ public final class DealerServer implements AutoCloseable {
           s.sendError(ask.jobId(), ask.seq(), ErrorCode.INTERNAL, "dealer is shutting down");
         }
       } else if (m instanceof JobEnd end) {
+        if (!jobs.remove(end.jobId())) {
+          LOG.warn("job {}: end from p{} at {} refused: the job is not open on this link", end.jobId(), party, s.remote());
+          s.sendError(end.jobId(), c.seq(), ErrorCode.UNKNOWN_JOB, "job " + end.jobId() + " is not open on this link");
+          return;
+        }
         endFor(end.jobId(), party);
-        jobs.remove(end.jobId());
       } else {
-        s.fail(c.jobId(), c.seq(), ErrorCode.BAD_REQUEST, "the dealer does not take " + m.getClass().getSimpleName());
+        refuseAndClose(s, c.jobId(), c.seq(), "the dealer does not take " + m.getClass().getSimpleName());
       }
+    }
+
+    private void refuseAndClose(Session s, String jobId, long seq, String message) {
+      LOG.warn("refusing a message from {} ({}) and closing: {}", s.remote(), s.peerRole(), message);
+      s.fail(jobId, seq, ErrorCode.BAD_REQUEST, message);
     }
 
     private void answer(Session s, int party, CorrelationAsk ask) {
@@ -130,11 +151,20 @@ public final class DealerServer implements AutoCloseable {
     }
 
     private void refuse(Session s, int party, CorrelationAsk ask, RuntimeException e) {
+      try {
+        tellRefusal(s, party, ask, e);
+      } catch (MpcException gone) {
+        // the link closed meanwhile: nobody waits for the answer
+        LOG.debug("job {}: refusal of request #{} not delivered: {}", ask.jobId(), ask.seq(), gone.getMessage());
+      }
+    }
+
+    private void tellRefusal(Session s, int party, CorrelationAsk ask, RuntimeException e) {
       if (e instanceof MpcException m) {
-        LOG.warn("job {}: request #{} from p{} refused: {}", ask.jobId(), ask.seq(), party, m.getMessage());
+        LOG.warn("job {}: request #{} from p{} at {} refused: {}", ask.jobId(), ask.seq(), party, s.remote(), m.getMessage());
         s.sendError(ask.jobId(), ask.seq(), m.code(), m.getMessage());
       } else {
-        LOG.warn("job {}: request #{} from p{} failed: {}", ask.jobId(), ask.seq(), party, e.toString());
+        LOG.warn("job {}: request #{} from p{} at {} failed: {}", ask.jobId(), ask.seq(), party, s.remote(), e.toString());
         s.sendError(ask.jobId(), ask.seq(), ErrorCode.BAD_REQUEST, String.valueOf(e.getMessage()));
       }
     }

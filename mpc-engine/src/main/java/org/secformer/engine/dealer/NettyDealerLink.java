@@ -133,7 +133,10 @@ public final class NettyDealerLink implements DealerLink, SessionHandler {
   public void close() {
     if (session != null && session.isOpen()) {
       try {
-        session.sendControl(jobId, -1, new JobEnd(jobId));
+        if (seed.isDone() && !seed.isCompletedExceptionally()) {
+          // only a job the dealer opened for this party has anything to end
+          session.sendControl(jobId, -1, new JobEnd(jobId));
+        }
       } catch (MpcException ignored) {
         // the link is going away anyway
       }

@@ -122,8 +122,12 @@ public final class WeightShareFile {
     byte[] body = bytes.toByteArray();
     Files.createDirectories(file.toAbsolutePath().getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.write(tmp, body);
-    try (var ch = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.APPEND)) {
+    Files.deleteIfExists(tmp); // left by an interrupted run; may have other permissions
+    // owner-only before the first byte: writing first and restricting after left the shares readable
+    // by others (the umask's permissions) for the length of the write
+    OwnerOnly.createFile(tmp);
+    try (var ch = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+      ch.write(body);
       ch.write(sha256().digest(body));
     }
     OwnerOnly.restrict(tmp);

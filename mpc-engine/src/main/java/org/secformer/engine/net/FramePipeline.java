@@ -41,13 +41,19 @@ public final class FramePipeline {
   /** Adds TLS, role check and framing; the caller adds its handler last. */
   public static void install(
       ChannelPipeline p, SslHandler ssl, String link, Set<Role> allowedPeers, NetOptions options) {
+    installTls(p, ssl, link, allowedPeers, options);
+    addFraming(p, options);
+  }
+
+  /** Adds only TLS and the role check; the listeners add framing and their handler with their {@code attach}. */
+  public static void installTls(
+      ChannelPipeline p, SslHandler ssl, String link, Set<Role> allowedPeers, NetOptions options) {
     ssl.setHandshakeTimeoutMillis(options.connectTimeout().toMillis());
     p.addLast(SSL, ssl);
     p.addLast(
         ROLE,
         new PeerRoleVerifier(
             link, allowedPeers, reason -> Wire.errorFrame("", -1, ErrorCode.UNAUTHORIZED, reason)));
-    addFraming(p, options);
   }
 
   /**

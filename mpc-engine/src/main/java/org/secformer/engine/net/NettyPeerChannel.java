@@ -136,7 +136,8 @@ public final class NettyPeerChannel implements PeerChannel {
         if (left <= 0) {
           MpcException t = new MpcException(
               ErrorCode.TIMEOUT,
-              who() + "the peer did not take '" + tag + "' (exchange " + seq + ") within " + options.exchangeTimeout());
+              who() + "the peer at " + remote + " did not take '" + tag + "' (exchange " + seq + ") within "
+                  + options.exchangeTimeout());
           abort(t);
           throw t;
         }
@@ -166,7 +167,7 @@ public final class NettyPeerChannel implements PeerChannel {
     if (in == null) {
       MpcException t = new MpcException(
           ErrorCode.TIMEOUT,
-          who() + "no message from the peer for '" + tag + "' (exchange " + seq + ") within "
+          who() + "no message from the peer at " + remote + " for '" + tag + "' (exchange " + seq + ") within "
               + options.exchangeTimeout());
       abort(t);
       throw t;
@@ -287,7 +288,7 @@ public final class NettyPeerChannel implements PeerChannel {
       }
       if (f.type() == FrameType.ERROR) {
         MpcException e = Wire.readError(f);
-        LOG.warn("{}the peer reported {}: {}", who(), e.code(), e.getMessage());
+        LOG.warn("{}the peer at {} reported {}: {}", who(), remote, e.code(), e.getMessage());
         fail(new MpcException(e.code(), who() + "the peer reported " + e.code() + ": " + e.getMessage()));
         ctx.close();
         return;
@@ -308,7 +309,7 @@ public final class NettyPeerChannel implements PeerChannel {
               ErrorCode.MALFORMED_FRAME, "unexpected " + f.type() + " frame on the peer link");
         }
       } catch (MpcException e) {
-        LOG.warn("{}refusing the peer's frame: {} {}", who(), e.code(), e.getMessage());
+        LOG.warn("{}refusing a frame from the peer at {}: {} {}", who(), remote, e.code(), e.getMessage());
         fail(new MpcException(e.code(), who() + e.getMessage(), e));
         ctx.writeAndFlush(Wire.errorFrame(jobId, f.seq(), e.code(), e.getMessage()))
             .addListener(ChannelFutureListener.CLOSE);
@@ -341,7 +342,7 @@ public final class NettyPeerChannel implements PeerChannel {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       MpcException e = FrameErrorHandler.classify(cause);
-      LOG.warn("{}link failure: {} {}", who(), e.code(), e.getMessage());
+      LOG.warn("{}link to {} failed: {} {}", who(), remote, e.code(), e.getMessage());
       ctx.channel().attr(FrameErrorHandler.CLOSE_REASON).setIfAbsent(e);
       fail(new MpcException(e.code(), who() + e.getMessage(), e));
       ctx.close();

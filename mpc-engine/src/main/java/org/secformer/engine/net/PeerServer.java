@@ -89,11 +89,9 @@ public final class PeerServer implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     s.channels.add(ch);
-                    FramePipeline.install(ch.pipeline(), ssl.newHandler(ch.alloc()), s.link, admitted, options);
+                    FramePipeline.installTls(ch.pipeline(), ssl.newHandler(ch.alloc()), s.link, admitted, options);
                     FramePipeline.addNetworkEmulation(ch.pipeline(), options.emulation());
-                    ch.pipeline().addLast(SETUP, s.new Setup());
-                    ch.eventLoop().schedule(() -> s.expireSetup(ch), options.connectTimeout().toMillis(),
-                        TimeUnit.MILLISECONDS);
+                    s.attach(ch);
                   }
                 });
     ChannelFuture bound = b.bind(bindHost, port).awaitUninterruptibly();
@@ -110,6 +108,17 @@ public final class PeerServer implements AutoCloseable {
   /** The port bound (useful after binding port 0). */
   public int port() {
     return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /**
+   * Adds what follows TLS and the role check on one accepted connection: framing and the HELLO set-up
+   * (with its deadline). The listener calls it for every connection; tests call it on an EmbeddedChannel
+   * to drive the same inbound path without sockets.
+   */
+  public void attach(Channel ch) {
+    FramePipeline.addFraming(ch.pipeline(), options);
+    ch.pipeline().addLast(SETUP, new Setup());
+    ch.eventLoop().schedule(() -> expireSetup(ch), options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Waits up to {@code timeout} for the peer's link of {@code jobId}. */
@@ -129,6 +138,11 @@ public final class PeerServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new MpcException(ErrorCode.INTERNAL, link + ": interrupted while waiting for job '" + jobId + "'", e);
     }
+  }
+
+  /** Peer links set up or awaited and not yet closed (one per running job). */
+  public int openLinks() {
+    return links.size();
   }
 
   /** Stops listening and closes every link it accepted. */
@@ -178,6 +192,8 @@ public final class PeerServer implements AutoCloseable {
         NettyPeerChannel pc = new NettyPeerChannel(party, job, ctx.channel(), options, SETUP);
         ctx.channel().writeAndFlush(Frame.empty(FrameType.HELLO, job, 0));
         fut.complete(pc);
+        // a long-running server sees one link per job: forget each once it closes, claimed or not
+        ctx.channel().closeFuture().addListener(x -> links.remove(job, fut));
       }
       LOG.info("{}: {} ({}) joined job {}", link, ctx.channel().remoteAddress(),
           ctx.channel().attr(PeerRoleVerifier.PEER_ROLE).get(), job);

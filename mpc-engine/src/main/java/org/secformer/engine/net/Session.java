@@ -72,7 +72,13 @@ public final class Session {
           frames.subList(i, frames.size()).forEach(Frame::release);
           throw e;
         }
-        write(frames.get(i));
+        try {
+          write(frames.get(i));
+        } catch (MpcException e) {
+          // the link closed after the check above: write released this frame, the rest are still ours
+          frames.subList(i + 1, frames.size()).forEach(Frame::release);
+          throw e;
+        }
       }
     }
   }

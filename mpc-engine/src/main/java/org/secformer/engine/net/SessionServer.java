@@ -52,16 +52,28 @@ public final class SessionServer implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             accepted.add(ch);
-            FramePipeline.install(ch.pipeline(), ssl.newHandler(ch.alloc()), link, admitted, options);
-            ch.pipeline().addLast(new SessionInbound(handlers.get(), options));
+            FramePipeline.installTls(ch.pipeline(), ssl.newHandler(ch.alloc()), link, admitted, options);
+            attach(ch, options, handlers.get());
           }
         });
-    try {
-      Channel ch = b.bind(bindHost, port).syncUninterruptibly().channel();
-      return new SessionServer(ch, accepted);
-    } catch (RuntimeException e) {
+    // not syncUninterruptibly(): it rethrows a failed bind's checked BindException undeclared, past any
+    // catch of RuntimeException, so a busy or foreign address surfaced as a bare stack trace
+    io.netty.channel.ChannelFuture bound = b.bind(bindHost, port).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      Throwable e = bound.cause();
       throw new MpcException(ErrorCode.INTERNAL, link + ": cannot listen on " + bindHost + ":" + port + ": " + e.getMessage(), e);
     }
+    return new SessionServer(bound.channel(), accepted);
+  }
+
+  /**
+   * Adds what follows TLS and the role check on one connection: framing and a {@link SessionHandler}.
+   * The listener calls it for every connection; tests call it on an EmbeddedChannel to drive the very
+   * same inbound path without sockets (they set the peer's role and fire {@code Verified} themselves).
+   */
+  public static void attach(Channel ch, NetOptions options, SessionHandler handler) {
+    FramePipeline.addFraming(ch.pipeline(), options);
+    ch.pipeline().addLast(new SessionInbound(handler, options));
   }
 
   public int port() {

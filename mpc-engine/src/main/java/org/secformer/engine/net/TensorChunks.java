@@ -76,7 +76,9 @@ public final class TensorChunks {
    * different exchange before the current one is complete are errors.
    */
   public static final class Assembler {
+    private static final int INITIAL_ELEMENTS = 1 << 16;
     private final long maxElements;
+    private int total;
     private long seq;
     private String tag;
     private long[] values;
@@ -125,19 +127,25 @@ public final class TensorChunks {
         }
         seq = f.seq();
         tag = h.tag();
-        values = new long[h.total()];
+        total = h.total();
+        // grown as chunks arrive: a peer's first chunk may announce a total it never sends, and must not
+        // make this side allocate it
+        values = new long[Math.min(total, Math.max(h.count(), INITIAL_ELEMENTS))];
         filled = 0;
-      } else if (f.seq() != seq || !h.tag().equals(tag) || h.total() != values.length || h.offset() != filled) {
+      } else if (f.seq() != seq || !h.tag().equals(tag) || h.total() != total || h.offset() != filled) {
         throw outOfOrder("chunk of '" + h.tag() + "' (seq " + f.seq() + ", offset " + h.offset() + " of "
             + h.total() + ") does not continue '" + tag + "' (seq " + seq + ", " + filled + " of "
-            + values.length + " received)");
+            + total + " received)");
       }
       if (h.count() == 0) {
         throw outOfOrder("empty chunk of tensor '" + h.tag() + "'");
       }
+      if (filled + h.count() > values.length) {
+        values = java.util.Arrays.copyOf(values, (int) Math.min(total, Math.max(2L * values.length, filled + h.count())));
+      }
       Wire.readElements(p, values, filled, h.count());
       filled += h.count();
-      if (filled < values.length) {
+      if (filled < total) {
         return null;
       }
       TensorMessage m = new TensorMessage(seq, tag, values);

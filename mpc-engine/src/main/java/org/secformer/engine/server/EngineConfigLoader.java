@@ -110,7 +110,11 @@ public final class EngineConfigLoader {
       workers.get(Role.P0).forEach(e -> peerPorts.add(e.port() + 1));
     } else {
       for (String part : explicit.split(",")) {
-        peerPorts.add(Endpoint.parse("h:" + part.trim()).port());
+        try {
+          peerPorts.add(Endpoint.parse("h:" + part.trim()).port());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(P0_PEER_PORTS + ": '" + part.trim() + "' is not a port", e);
+        }
       }
       if (peerPorts.size() != n) {
         throw new IllegalArgumentException(P0_PEER_PORTS + " lists " + peerPorts.size() + " ports for " + n + " workers");
@@ -201,7 +205,11 @@ public final class EngineConfigLoader {
     List<Endpoint> out = new ArrayList<>();
     for (String part : require(file, key).split(",")) {
       if (!part.isBlank()) {
-        out.add(Endpoint.parse(part));
+        try {
+          out.add(Endpoint.parse(part));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
       }
     }
     if (out.isEmpty()) {

@@ -127,7 +127,8 @@ public final class PartyServer implements AutoCloseable {
     return peers;
   }
 
-  private SessionHandler newClientLink() {
+  /** The handler of one more client link, as the listener makes per connection (tests drive it without sockets). */
+  SessionHandler newClientLink() {
     return new ClientLink();
   }
 
@@ -139,7 +140,7 @@ public final class PartyServer implements AutoCloseable {
     public void onMessage(Session s, Inbound in) {
       if (in instanceof Inbound.Control c && c.message() instanceof JobStart start) {
         if (jobs.containsKey(start.jobId())) {
-          s.sendError(start.jobId(), c.seq(), ErrorCode.BAD_REQUEST, "job " + start.jobId() + " is already running");
+          refuse(s, in, ErrorCode.BAD_REQUEST, "job " + start.jobId() + " is already running");
           return;
         }
         ServedJob job = new ServedJob(PartyServer.this, start, s, () -> {
@@ -153,20 +154,38 @@ public final class PartyServer implements AutoCloseable {
       }
       ServedJob job = jobs.get(in.jobId());
       if (job == null || !owned.contains(in.jobId())) {
-        s.sendError(in.jobId(), in.seq(), ErrorCode.UNKNOWN_JOB, role + " has no job '" + in.jobId() + "' for this client");
+        refuse(s, in, ErrorCode.UNKNOWN_JOB, role + " has no job '" + in.jobId() + "' for this client");
         return;
       }
+      if (in instanceof Inbound.Error e) {
+        job.abort(e.error());
+        return;
+      }
+      boolean work = in instanceof Inbound.Arrow || in instanceof Inbound.Control c && c.message() instanceof JobEnd;
+      if (!work) {
+        ControlMessage m = in instanceof Inbound.Control c ? c.message() : null;
+        refuse(s, in, ErrorCode.BAD_REQUEST,
+            role + " does not take " + (m == null ? in.getClass().getSimpleName() : m.getClass().getSimpleName()) + " from a client");
+        return;
+      }
+      // a client numbers its messages in increasing order; a replayed batch would be scored twice
+      long last = job.lastSeq();
+      if (in.seq() <= last) {
+        refuse(s, in, ErrorCode.BAD_REQUEST, "message #" + in.seq() + " of job " + in.jobId()
+            + (in.seq() == last ? " replays" : " comes after") + " message #" + last + ": refused");
+        return;
+      }
+      job.seen(in.seq());
       if (in instanceof Inbound.Arrow a) {
         job.submit(a.seq(), a.ipc());
-      } else if (in instanceof Inbound.Control c && c.message() instanceof JobEnd) {
-        job.end(c.seq());
-      } else if (in instanceof Inbound.Error e) {
-        job.abort(e.error());
       } else {
-        ControlMessage m = in instanceof Inbound.Control c ? c.message() : null;
-        s.sendError(in.jobId(), in.seq(), ErrorCode.BAD_REQUEST,
-            role + " does not take " + (m == null ? in.getClass().getSimpleName() : m.getClass().getSimpleName()) + " from a client");
+        job.end(in.seq());
       }
+    }
+
+    private void refuse(Session s, Inbound in, ErrorCode code, String message) {
+      LOG.warn("{} worker {}: refusing a message from client {}: {} {}", role, worker, s.remote(), code, message);
+      s.sendError(in.jobId(), in.seq(), code, message);
     }
 
     @Override

@@ -46,6 +46,8 @@ final class ServedJob {
   private PartyJob job;
   private volatile boolean failed;
   private volatile boolean ended;
+  // the last message number taken from the client (read and written on the client link's event loop)
+  private long lastSeq;
 
   ServedJob(PartyServer server, JobStart spec, Session client, Runnable onDone) {
     this.server = server;
@@ -59,16 +61,27 @@ final class ServedJob {
     });
   }
 
+  long lastSeq() {
+    return lastSeq;
+  }
+
+  void seen(long seq) {
+    lastSeq = seq;
+  }
+
   void start(long seq) {
+    lastSeq = seq;
     run(seq, () -> {
       String id = spec.jobId();
       Endpoint dealerAt = server.config().endpoint(Role.DEALER, server.worker());
-      dealer = NettyDealerLink.connect(server.group(), server.tls(), dealerAt.host(), dealerAt.port(), id, server.options());
+      dealer = withConfigKey(EngineConfigLoader.DEALER_WORKERS, () ->
+          NettyDealerLink.connect(server.group(), server.tls(), dealerAt.host(), dealerAt.port(), id, server.options()));
       if (server.role() == Role.P0) {
         peer = server.peers().accept(id, server.options().connectTimeout());
       } else {
         Endpoint p0 = server.config().p0PeerEndpoint(server.worker());
-        peer = PeerConnector.connect(server.group(), server.tls(), p0.host(), p0.port(), id, server.options());
+        peer = withConfigKey(EngineConfigLoader.P0_WORKERS + " host and " + EngineConfigLoader.P0_PEER_PORTS, () ->
+            PeerConnector.connect(server.group(), server.tls(), p0.host(), p0.port(), id, server.options()));
       }
       CorrelationSource source = new CorrelationSource(server.role().party(), dealer, peer.stats(), server.config().timeoutMillis());
       MpcContext ctx = new MpcContext(peer, source, new FixedPoint(spec.fracBits()));
@@ -76,6 +89,18 @@ final class ServedJob {
       LOG.info("job {} started at {} worker {}: {} on model {}", id, server.role(), server.worker(), spec.computation(), spec.modelId());
       client.sendControl(id, seq, new Ack(id, seq));
     });
+  }
+
+  /** Runs a connect step; a failure to reach the endpoint names the configuration key that gave it. */
+  private static <T> T withConfigKey(String key, java.util.function.Supplier<T> connect) {
+    try {
+      return connect.get();
+    } catch (MpcException e) {
+      if (e.code() == ErrorCode.PEER_UNAVAILABLE || e.code() == ErrorCode.TIMEOUT) {
+        throw new MpcException(e.code(), e.getMessage() + " (endpoint from " + key + ")", e);
+      }
+      throw e;
+    }
   }
 
   void submit(long seq, byte[] ipc) {

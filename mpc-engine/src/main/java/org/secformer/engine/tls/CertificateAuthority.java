@@ -104,6 +104,21 @@ public final class CertificateAuthority {
 
   /** Issues the leaf certificate of {@code role}; {@code extraHostNames} go into the SAN (DNS or IP). */
   public Issued issue(Role role, Duration validity, List<String> extraHostNames) {
+    if (validity.isNegative() || validity.isZero()) {
+      throw new IllegalArgumentException("validity must be positive, got " + validity);
+    }
+    Instant now = Instant.now();
+    return issue(role, now.minus(CLOCK_SKEW), now.plus(validity), extraHostNames);
+  }
+
+  /**
+   * Issues the leaf certificate of {@code role} valid from {@code notBefore} to {@code notAfter} (e.g. one
+   * that has expired, to check that it is refused).
+   */
+  public Issued issue(Role role, Instant notBefore, Instant notAfter, List<String> extraHostNames) {
+    if (!notAfter.isAfter(notBefore)) {
+      throw new IllegalArgumentException("notAfter " + notAfter + " must follow notBefore " + notBefore);
+    }
     KeyPair kp = newKeyPair(random);
     X500Name subject =
         new X500NameBuilder(BCStyle.INSTANCE)
@@ -122,7 +137,7 @@ public final class CertificateAuthority {
     try {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
-      X509v3CertificateBuilder b = builder(issuer, subject, kp.getPublic(), validity, random);
+      X509v3CertificateBuilder b = builder(issuer, subject, kp.getPublic(), notBefore, notAfter, random);
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       b.addExtension(
           Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
@@ -158,11 +173,16 @@ public final class CertificateAuthority {
       throw new IllegalArgumentException("validity must be positive, got " + validity);
     }
     Instant now = Instant.now();
+    return builder(issuer, subject, key, now.minus(CLOCK_SKEW), now.plus(validity), random);
+  }
+
+  private static X509v3CertificateBuilder builder(
+      X500Name issuer, X500Name subject, PublicKey key, Instant notBefore, Instant notAfter, SecureRandom random) {
     return new JcaX509v3CertificateBuilder(
         issuer,
         new BigInteger(127, random).add(BigInteger.ONE),
-        Date.from(now.minus(CLOCK_SKEW)),
-        Date.from(now.plus(validity)),
+        Date.from(notBefore),
+        Date.from(notAfter),
         subject,
         key);
   }

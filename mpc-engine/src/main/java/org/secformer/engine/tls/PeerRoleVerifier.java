@@ -161,6 +161,13 @@ public final class PeerRoleVerifier extends ChannelInboundHandlerAdapter {
     }
     Throwable best = cause;
     for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof java.security.cert.CertificateExpiredException
+          || t instanceof java.security.cert.CertificateNotYetValidException) {
+        // PKIX only says "validity check failed"; the dates are what an operator needs
+        return "the peer's certificate is outside its validity period ("
+            + (t instanceof java.security.cert.CertificateExpiredException ? "expired" : "not yet valid") + ", "
+            + t.getMessage() + ")";
+      }
       if (t instanceof SSLException) {
         best = t;
       }

@@ -27,7 +27,8 @@ public final class SslContexts {
           .clientAuth(ClientAuth.REQUIRE)
           .build();
     } catch (SSLException | IllegalArgumentException e) {
-      throw new IllegalStateException("cannot build the TLS server context of role " + tls.role(), e);
+      throw new IllegalStateException("cannot build the TLS server context of role " + tls.role() + " from "
+          + tls.certChain() + ", " + tls.privateKey() + " and " + tls.caCert() + ": " + reason(e), e);
     }
   }
 
@@ -47,7 +48,22 @@ public final class SslContexts {
           .endpointIdentificationAlgorithm(tls.verifyHostname() ? "HTTPS" : null)
           .build();
     } catch (SSLException | IllegalArgumentException e) {
-      throw new IllegalStateException("cannot build the TLS client context of role " + tls.role(), e);
+      throw new IllegalStateException("cannot build the TLS client context of role " + tls.role() + " from "
+          + tls.certChain() + ", " + tls.privateKey() + " and " + tls.caCert() + ": " + reason(e), e);
     }
+  }
+
+  /** The innermost message of a failure to read certificates or keys (the outer ones are generic). */
+  private static String reason(Throwable e) {
+    String message = e.toString();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null) {
+        message = t.getClass().getSimpleName() + ": " + t.getMessage();
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return message;
   }
 }

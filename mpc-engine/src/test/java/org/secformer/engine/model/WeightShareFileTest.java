@@ -74,4 +74,21 @@ class WeightShareFileTest {
         () -> new ModelStore(dir, 1).get("m").tensor("nope"));
     assertTrue(missing.getMessage().contains("nope"));
   }
+
+  /** Share files end owner-only, also over a world-readable temp file left by a crash; new files start owner-only. */
+  @Test
+  void shareFilesAreOwnerOnlyEvenOverALeftoverWorldReadableTempFile() throws Exception {
+    Path leftover = ModelStore.shareFile(dir, "crashed", 1).resolveSibling("p1.shares.tmp");
+    Files.createDirectories(leftover.getParent());
+    Files.writeString(leftover, "from an interrupted run");
+    Files.setPosixFilePermissions(leftover, PosixFilePermissions.fromString("rw-r--r--"));
+    Path[] files = ModelSharer.share("crashed", 16, weights(), dir);
+    for (Path f : files) {
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), f.toString());
+    }
+    assertTrue(Files.notExists(leftover));
+    Path fresh = dir.resolve("fresh.bin");
+    OwnerOnly.createFile(fresh);
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
+  }
 }

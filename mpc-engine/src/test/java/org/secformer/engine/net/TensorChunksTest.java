@@ -113,4 +113,33 @@ class TensorChunksTest {
   void aFrameTooSmallForAnyElementIsAnError() {
     assertThrows(IllegalArgumentException.class, () -> TensorChunks.elementsPerFrame(40, "job", "tag"));
   }
+
+  /** A peer announcing a huge tensor in its first chunk must not make this side allocate it up front. */
+  @Test
+  void aFirstChunkAnnouncingAHugeTotalAllocatesOnlyWhatArrives() {
+    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    TensorChunks.Assembler a = new TensorChunks.Assembler(1L << 27);
+    int total = (1 << 27) - 1; // 1 GiB of elements, announced by a 40-byte chunk
+    java.nio.ByteBuffer p = java.nio.ByteBuffer.allocate(Wire.TENSOR_FIXED_BYTES + 1 + 8);
+    p.putShort((short) 1).put((byte) 'x').putInt(total).putInt(0).putLong(7);
+    Frame first = Frame.of(FrameType.TENSOR_CHUNK, "job", 0, p.array());
+    long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+    assertNull(a.accept(first));
+    long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+    assertTrue(allocated < 8L << 20, "accepting one 1-element chunk allocated " + allocated + " bytes");
+    assertTrue(a.inProgress());
+  }
+
+  @Test
+  void aChunkedTensorGrowsToItsTotalAndArrivesWhole() {
+    long[] v = random(300_000, 3); // more than the initial buffer, in many chunks
+    List<Frame> frames = TensorChunks.split(ALLOC, "job", 4, "t", v, 64 << 10);
+    TensorChunks.Assembler a = new TensorChunks.Assembler(1 << 20);
+    TensorMessage m = null;
+    for (Frame f : frames) {
+      m = a.accept(f);
+      f.release();
+    }
+    assertArrayEquals(v, m.values());
+  }
 }

@@ -13,7 +13,9 @@ import org.apache.logging.log4j.core.config.Property;
 /** Collects the formatted messages logged by some classes, for assertions on refusal logs. */
 public final class LogCapture extends AbstractAppender implements AutoCloseable {
   private final List<String> lines = new ArrayList<>();
+  private final List<String> thrown = new ArrayList<>();
   private final List<Logger> loggers = new ArrayList<>();
+  private boolean root;
 
   private LogCapture() {
     super("capture-" + System.nanoTime(), null, null, true, Property.EMPTY_ARRAY);
@@ -32,9 +34,48 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     return c;
   }
 
+  /**
+   * Starts capturing everything every logger passes on (Netty's included), at the levels the logging
+   * configuration lets through; see {@link #withRootLevel} for more.
+   */
+  public static LogCapture all() {
+    LogCapture c = new LogCapture();
+    c.start();
+    LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+    ctx.getConfiguration().getRootLogger().addAppender(c, Level.ALL, null);
+    ctx.updateLoggers();
+    c.root = true;
+    return c;
+  }
+
   @Override
   public synchronized void append(LogEvent event) {
-    lines.add(event.getLevel() + " " + event.getMessage().getFormattedMessage());
+    String line = event.getLevel() + " " + event.getMessage().getFormattedMessage();
+    lines.add(line);
+    if (event.getThrown() != null) {
+      thrown.add(line + " <- " + event.getLoggerName() + " " + event.getThrown());
+    }
+  }
+
+  /** How many lines so far. */
+  public synchronized int size() {
+    return lines.size();
+  }
+
+  /** Lines from index {@code from} on. */
+  public synchronized List<String> linesFrom(int from) {
+    return new ArrayList<>(lines.subList(from, lines.size()));
+  }
+
+  /** Lines that came with an exception attached (its stack trace would follow them in a real log). */
+  public synchronized List<String> linesWithStackTraces() {
+    return new ArrayList<>(thrown);
+  }
+
+  /** Forgets the lines so far. */
+  public synchronized void clear() {
+    lines.clear();
+    thrown.clear();
   }
 
   /** Lines so far, each "LEVEL message". */
@@ -68,6 +109,11 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
   public void close() {
     for (Logger l : loggers) {
       l.removeAppender(this);
+    }
+    if (root) {
+      LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+      ctx.getConfiguration().getRootLogger().removeAppender(getName());
+      ctx.updateLoggers();
     }
     stop();
   }
