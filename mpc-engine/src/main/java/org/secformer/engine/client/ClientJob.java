@@ -156,7 +156,7 @@ public final class ClientJob implements AutoCloseable {
     try {
       return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new MpcException(ErrorCode.TIMEOUT, what + ": no answer within " + timeout);
+      throw new MpcException(ErrorCode.TIMEOUT, what + ": no answer within " + timeout + silentParties());
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       throw c instanceof MpcException m ? new MpcException(m.code(), what + " failed: " + m.getMessage(), m)
@@ -165,6 +165,19 @@ public final class ClientJob implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new MpcException(ErrorCode.INTERNAL, "interrupted during " + what, e);
     }
+  }
+
+  /** Names the engines that still owe this job an answer, so a timeout says which one hangs. */
+  private String silentParties() {
+    List<String> silent = new ArrayList<>();
+    for (PartyConnection[] pair : pairs) {
+      for (PartyConnection c : pair) {
+        if (c.waitingOn(spec.jobId() + "/")) {
+          silent.add(c.describe());
+        }
+      }
+    }
+    return silent.isEmpty() ? "" : " from " + String.join(", ", silent);
   }
 
   @Override
