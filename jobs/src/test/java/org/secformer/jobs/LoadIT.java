@@ -53,8 +53,8 @@ class LoadIT {
           .config("spark.ui.enabled", "false")
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1")
-          .config("spark.sql.files.maxPartitionBytes", "1024")
-          .config("spark.sql.files.openCostInBytes", "1024")
+          .config("spark.sql.files.maxPartitionBytes", "128m")
+          .config("spark.sql.files.openCostInBytes", "128m")
           .getOrCreate();
       ScoringSummary summary;
       List<Row> written;

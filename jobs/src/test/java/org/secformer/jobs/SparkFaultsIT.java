@@ -66,9 +66,9 @@ class SparkFaultsIT {
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
-        // each small CSV file its own partition, so the job has PARTITIONS tasks
-        .config("spark.sql.files.maxPartitionBytes", "1024")
-        .config("spark.sql.files.openCostInBytes", "1024")
+        // each CSV file (opening one "costs" a whole partition) its own partition: the job has PARTITIONS tasks
+        .config("spark.sql.files.maxPartitionBytes", "128m")
+        .config("spark.sql.files.openCostInBytes", "128m")
         .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     // a first run warms the engine JVMs, so the fault tests' timings are not those of cold code
