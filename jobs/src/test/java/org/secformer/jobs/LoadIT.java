@@ -33,9 +33,9 @@ import org.secformer.engine.tls.Role;
 @Tag("slow")
 class LoadIT {
   private static final int DEFAULT_ROWS = 20_000;
-  private static final String HEAP = "256m";
+  private static final String HEAP = "512m";
   private static final int PARTITIONS = 8;
-  private static final int BATCH = 128;
+  private static final int BATCH = 64;
   private static final int MAX_LEN = 16;
 
   @TempDir
