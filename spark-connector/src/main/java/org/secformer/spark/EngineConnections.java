@@ -60,9 +60,13 @@ final class EngineConnections {
     return client;
   }
 
-  /** Drops the connections after a failure; the next {@link #client()} reconnects. */
+  /**
+   * Drops the connections after a failure if a link is down, so the next {@link #client()} reconnects. Links
+   * that are still up stay: the executor's other tasks share them, and closing them under their running
+   * jobs would fail those too (a dealer that died fails jobs, not the links to P0 and P1).
+   */
   synchronized void evict(EngineClient failed) {
-    if (client == failed && client != null) {
+    if (client == failed && client != null && !client.isOpen()) {
       try {
         client.close();
       } catch (RuntimeException ignored) {

@@ -136,9 +136,11 @@ public final class ScoringSession implements AutoCloseable {
   private <T> T withRetries(Function<SecureBertClient, T> call) {
     long backoff = conf.retryBackoffMs();
     for (int attempt = 0; ; attempt++) {
-      SecureBertClient current = job();
-      long before = current.batchesSent();
       try {
+        // opening the job is inside the retry: an engine that is down (or restarting) when a task starts
+        // fails the job's start, which deserves the same retries as a failure in the middle of a batch
+        SecureBertClient current = job();
+        long before = current.batchesSent();
         T out = call.apply(current);
         batches += current.batchesSent() - before;
         return out;
@@ -202,7 +204,14 @@ public final class ScoringSession implements AutoCloseable {
     if (!closed) {
       closed = true;
       if (job != null) {
-        reports.addAll(job.end());
+        try {
+          reports.addAll(job.end());
+        } catch (MpcException e) {
+          // every result is already in hand (a batch counts only once both shares came back); a party
+          // lost after the last batch costs only the job's traffic figures, not the task
+          LOG.warn("ending the engine job failed ({}); its rows are scored, its traffic is not reported", e.getMessage());
+          dropJob();
+        }
         job = null;
       }
     }

@@ -96,7 +96,7 @@ public final class TestEngines {
    * its middle: a random head otherwise predicts one label for almost every text, and a label
    * check that cannot see the other label cannot fail.
    */
-  static BertModel balanced(BertModel model, WordPieceTokenizer tok) {
+  public static BertModel balanced(BertModel model, WordPieceTokenizer tok) {
     PlainBert plain = new PlainBert(model);
     double[] margins = new double[CALIBRATION.size()];
     for (int i = 0; i < margins.length; i++) {
@@ -131,7 +131,15 @@ public final class TestEngines {
 
   /** One layer, hidden 16, 2 heads, MiniLM's vocabulary; weights N(0, 0.3) so labels vary with the text. */
   static BertModel randomClassifier(long seed) {
-    BertConfig cfg = new BertConfig(1, 16, 2, 32, 30522, 128, 2, 1e-12, BertConfig.Activation.GELU,
+    return randomClassifier(seed, 30522);
+  }
+
+  /**
+   * The same shape over a vocabulary of {@code vocab} word pieces: the secure embedding lookup costs a
+   * one-hot row of the vocabulary per token, so a small vocabulary makes the cheapest real model.
+   */
+  public static BertModel randomClassifier(long seed, int vocab) {
+    BertConfig cfg = new BertConfig(1, 16, 2, 32, vocab, 128, 2, 1e-12, BertConfig.Activation.GELU,
         BertConfig.AttentionKind.SOFTMAX, BertConfig.Pooling.MEAN, true, 2);
     SplittableRandom rnd = new SplittableRandom(seed);
     Map<String, Tensor> tensors = new LinkedHashMap<>();

@@ -24,33 +24,64 @@ public final class EngineProcesses implements AutoCloseable {
   public static final String HEAP_PROPERTY = "secformer.engine.heap";
   public static final String DEFAULT_HEAP = "1g";
 
-  private final List<Process> processes = new ArrayList<>();
+  private static final List<Role> ORDER = List.of(Role.DEALER, Role.P0, Role.P1);
 
-  private EngineProcesses() {}
+  private final List<Process> processes = new ArrayList<>();
+  private final Path confFile;
+  private final Path logDir;
+  private int restarts;
+
+  private EngineProcesses(Path confFile, Path logDir) {
+    this.confFile = confFile;
+    this.logDir = logDir;
+  }
 
   public static EngineProcesses start(Path confFile, Path logDir, long readyTimeoutMillis) throws IOException {
     Files.createDirectories(logDir);
-    EngineProcesses p = new EngineProcesses();
+    EngineProcesses p = new EngineProcesses(confFile, logDir);
     try {
-      for (Role role : List.of(Role.DEALER, Role.P0, Role.P1)) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(JVM_FLAGS);
-        cmd.add("-Xmx" + heap());
-        cmd.add("-cp");
-        cmd.add(classPath());
-        cmd.add(EngineMain.class.getName());
-        cmd.addAll(List.of("serve", "--role", role.commonName(), "--conf", confFile.toString()));
-        Path log = logDir.resolve(role.commonName() + ".log");
-        Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        p.processes.add(proc);
-        awaitReady(proc, log, role, readyTimeoutMillis);
+      for (Role role : ORDER) {
+        p.processes.add(p.launch(role, logDir.resolve(role.commonName() + ".log"), readyTimeoutMillis));
       }
       return p;
     } catch (IOException | RuntimeException e) {
       p.close();
       throw e;
     }
+  }
+
+  /**
+   * Starts {@code role}'s engine again after its process ended (a fault test killed it), on the same
+   * endpoints, logging to a new file {@code <role>.<n>.log} so the old log stays readable; returns that log.
+   */
+  public synchronized Path restart(Role role, long readyTimeoutMillis) throws IOException {
+    Process old = process(role);
+    if (old.isAlive()) {
+      throw new IllegalStateException(role + " engine is still running (pid " + old.pid() + ")");
+    }
+    Path log = logDir.resolve(role.commonName() + "." + (++restarts) + ".log");
+    Process proc = launch(role, log, readyTimeoutMillis);
+    processes.set(ORDER.indexOf(role), proc);
+    return log;
+  }
+
+  private Process launch(Role role, Path log, long readyTimeoutMillis) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(JVM_FLAGS);
+    cmd.add("-Xmx" + heap());
+    cmd.add("-cp");
+    cmd.add(classPath());
+    cmd.add(EngineMain.class.getName());
+    cmd.addAll(List.of("serve", "--role", role.commonName(), "--conf", confFile.toString()));
+    Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      awaitReady(proc, log, role, readyTimeoutMillis);
+    } catch (RuntimeException e) {
+      proc.destroyForcibly();
+      throw e;
+    }
+    return proc;
   }
 
   static String heap() {
@@ -94,12 +125,12 @@ public final class EngineProcesses implements AutoCloseable {
   }
 
   /** The process of {@code role} (dealer, p0 or p1 in start order). */
-  public Process process(Role role) {
-    return processes.get(List.of(Role.DEALER, Role.P0, Role.P1).indexOf(role));
+  public synchronized Process process(Role role) {
+    return processes.get(ORDER.indexOf(role));
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     for (Process proc : processes) {
       proc.destroy();
     }

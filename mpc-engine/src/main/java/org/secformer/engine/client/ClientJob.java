@@ -181,24 +181,11 @@ public final class ClientJob implements AutoCloseable {
     return first;
   }
 
-  /** Which parties still owe this job an answer, for a timeout's message. */
-  private String waitingOn() {
-    List<String> late = new ArrayList<>();
-    for (PartyConnection[] pair : pairs) {
-      for (PartyConnection c : pair) {
-        if (c.waitingFor(spec.jobId() + "/w")) {
-          late.add(c.describe());
-        }
-      }
-    }
-    return late.isEmpty() ? "" : " from " + String.join(", ", late);
-  }
-
   private <T> T await(CompletableFuture<T> f, String what) {
     try {
       return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new MpcException(ErrorCode.TIMEOUT, what + ": no answer within " + timeout + waitingOn());
+      throw new MpcException(ErrorCode.TIMEOUT, what + ": no answer within " + timeout + silentParties());
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       throw c instanceof MpcException m ? new MpcException(m.code(), what + " failed: " + m.getMessage(), m)
@@ -207,6 +194,19 @@ public final class ClientJob implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new MpcException(ErrorCode.INTERNAL, "interrupted during " + what, e);
     }
+  }
+
+  /** Names the engines that still owe this job an answer, so a timeout says which one hangs. */
+  private String silentParties() {
+    List<String> silent = new ArrayList<>();
+    for (PartyConnection[] pair : pairs) {
+      for (PartyConnection c : pair) {
+        if (c.waitingOn(spec.jobId() + "/")) {
+          silent.add(c.describe());
+        }
+      }
+    }
+    return silent.isEmpty() ? "" : " from " + String.join(", ", silent);
   }
 
   @Override

@@ -59,6 +59,11 @@ public final class EngineClient implements AutoCloseable {
     return new EngineClient(group, ownsGroup, pairs, Duration.ofMillis(config.timeoutMillis()));
   }
 
+  /** Whether every link to the parties is still up (a job that failed may have failed for other reasons). */
+  public boolean isOpen() {
+    return pairs.stream().allMatch(p -> p[0].isOpen() && p[1].isOpen());
+  }
+
   public int workerPairs() {
     return pairs.size();
   }

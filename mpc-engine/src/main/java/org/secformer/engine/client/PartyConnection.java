@@ -25,6 +25,7 @@ import org.secformer.shares.control.ErrorCode;
  */
 final class PartyConnection implements SessionHandler, AutoCloseable {
   private final Role party;
+  private final Endpoint at;
   private final ConcurrentHashMap<Request, CompletableFuture<Inbound>> pending = new ConcurrentHashMap<>();
   private volatile MpcException closed;
   private Session session;
@@ -32,15 +33,31 @@ final class PartyConnection implements SessionHandler, AutoCloseable {
   /** Sequence numbers restart with every job, so a request is known by both. */
   private record Request(String jobId, long seq) {}
 
-  private PartyConnection(Role party) {
+  private PartyConnection(Role party, Endpoint at) {
     this.party = party;
+    this.at = at;
   }
 
   static PartyConnection open(EventLoopGroup group, TlsConfig tls, Role party, Endpoint at, NetOptions options) {
-    PartyConnection c = new PartyConnection(party);
+    PartyConnection c = new PartyConnection(party, at);
     c.session = SessionClient.connect(group, SslContexts.client(tls), at.host(), at.port(), Set.of(party),
         "client -> " + party, options, c);
     return c;
+  }
+
+  /** The party and its endpoint, for error messages: which engine to look at. */
+  String describe() {
+    return party + " at " + at.host() + ":" + at.port();
+  }
+
+  /** Whether the link is up: not closed by either side. */
+  boolean isOpen() {
+    return closed == null && session.isOpen();
+  }
+
+  /** Whether a request of a job whose id starts with {@code jobIdPrefix} still waits for its answer. */
+  boolean waitingOn(String jobIdPrefix) {
+    return pending.keySet().stream().anyMatch(r -> r.jobId().startsWith(jobIdPrefix));
   }
 
   CompletableFuture<Inbound> sendControl(String jobId, long seq, ControlMessage m) {
@@ -59,7 +76,7 @@ final class PartyConnection implements SessionHandler, AutoCloseable {
       return f;
     }
     if (pending.putIfAbsent(key, f) != null) {
-      throw new IllegalStateException("request #" + key.seq() + " of job " + key.jobId() + " to " + party
+      throw new IllegalStateException("request #" + key.seq() + " of job " + key.jobId() + " to " + describe()
           + " is already pending");
     }
     try {
@@ -75,7 +92,7 @@ final class PartyConnection implements SessionHandler, AutoCloseable {
   public void onMessage(Session s, Inbound in) {
     CompletableFuture<Inbound> f = pending.remove(new Request(in.jobId(), in.seq()));
     if (f == null) {
-      fail(new MpcException(ErrorCode.MALFORMED_FRAME, party + " answered request #" + in.seq() + " of job "
+      fail(new MpcException(ErrorCode.MALFORMED_FRAME, describe() + " answered request #" + in.seq() + " of job "
           + in.jobId() + " that is not pending"));
     } else if (in instanceof Inbound.Error e) {
       f.completeExceptionally(e.error());
@@ -86,7 +103,7 @@ final class PartyConnection implements SessionHandler, AutoCloseable {
 
   @Override
   public void onClose(Session s, Throwable reason) {
-    fail(new MpcException(ErrorCode.PEER_UNAVAILABLE, "the link to " + party + " closed"
+    fail(new MpcException(ErrorCode.PEER_UNAVAILABLE, "the link to " + describe() + " closed"
         + (reason == null ? "" : ": " + reason.getMessage())));
   }
 
@@ -96,16 +113,6 @@ final class PartyConnection implements SessionHandler, AutoCloseable {
     }
     pending.values().forEach(f -> f.completeExceptionally(e));
     pending.clear();
-  }
-
-  /** Whether a request of a job whose id starts with {@code jobIdPrefix} still waits for its answer. */
-  boolean waitingFor(String jobIdPrefix) {
-    return pending.keySet().stream().anyMatch(r -> r.jobId().startsWith(jobIdPrefix));
-  }
-
-  /** The party and its address, for messages. */
-  String describe() {
-    return party + " at " + session.remote();
   }
 
   @Override

@@ -96,6 +96,18 @@ public final class Session {
     write(Wire.errorFrame(jobId == null ? "" : jobId, seq, code, message));
   }
 
+  /**
+   * Stops reading from the link (back-pressure): the peer's further frames wait in its socket buffers and
+   * then in the peer's own writes, until {@link #resumeReading}.
+   */
+  public void pauseReading() {
+    channel.config().setAutoRead(false);
+  }
+
+  public void resumeReading() {
+    channel.config().setAutoRead(true);
+  }
+
   public ChannelFuture closeFuture() {
     return channel.closeFuture();
   }

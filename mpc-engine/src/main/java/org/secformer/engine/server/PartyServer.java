@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class PartyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PartyServer.class);
+  /**
+   * System property: the most bytes of one client link's share batches a worker holds waiting for its jobs'
+   * threads (default four frames' worth); above it the worker stops reading that link until half drained.
+   */
+  public static final String QUEUE_BYTES_PROPERTY = "secformer.engine.client.queue.bytes";
 
   private final Role role;
   private final int worker;
@@ -42,6 +47,8 @@ public final class PartyServer implements AutoCloseable {
   private final ModelStore models;
   private final BufferAllocator allocator = new RootAllocator();
   private final Map<String, ServedJob> jobs = new ConcurrentHashMap<>();
+  private final long queueLimit;
+  private final java.util.concurrent.atomic.AtomicLong peakQueued = new java.util.concurrent.atomic.AtomicLong();
   private SessionServer clients;
   private PeerServer peers;
 
@@ -53,6 +60,7 @@ public final class PartyServer implements AutoCloseable {
     this.options = options;
     this.group = group;
     this.models = new ModelStore(config.modelDir(), role.party());
+    this.queueLimit = Long.getLong(QUEUE_BYTES_PROPERTY, 4L * config.maxFrameBytes());
   }
 
   /** Starts worker {@code worker} of {@code role} at the endpoint the configuration gives it. */
@@ -89,6 +97,11 @@ public final class PartyServer implements AutoCloseable {
 
   public int activeJobs() {
     return jobs.size();
+  }
+
+  /** The most share-batch bytes one client link ever had waiting at this worker (back-pressure check). */
+  public long peakQueuedBytes() {
+    return peakQueued.get();
   }
 
   Role role() {
@@ -135,6 +148,30 @@ public final class PartyServer implements AutoCloseable {
   /** A client's connection: its jobs end when it goes away. */
   private final class ClientLink implements SessionHandler {
     private final Set<String> owned = ConcurrentHashMap.newKeySet();
+    private long queued;
+    private boolean paused;
+
+    /**
+     * Back-pressure: batches wait for their job's thread, so a client that sends faster than the jobs
+     * compute would fill the heap; above the limit this link is not read until half of it drained.
+     */
+    private synchronized void queue(Session s, long bytes) {
+      queued += bytes;
+      peakQueued.accumulateAndGet(queued, Math::max);
+      if (queued > queueLimit && !paused) {
+        paused = true;
+        s.pauseReading();
+        LOG.debug("{} worker {}: {} bytes of batches waiting; not reading {} until half drained", role, worker, queued, s.remote());
+      }
+    }
+
+    private synchronized void release(Session s, long bytes) {
+      queued -= bytes;
+      if (paused && queued <= queueLimit / 2) {
+        paused = false;
+        s.resumeReading();
+      }
+    }
 
     @Override
     public void onMessage(Session s, Inbound in) {
@@ -177,7 +214,9 @@ public final class PartyServer implements AutoCloseable {
       }
       job.seen(in.seq());
       if (in instanceof Inbound.Arrow a) {
-        job.submit(a.seq(), a.ipc());
+        long bytes = a.ipc().length;
+        queue(s, bytes);
+        job.submit(a.seq(), a.ipc(), () -> release(s, bytes));
       } else {
         job.end(in.seq());
       }

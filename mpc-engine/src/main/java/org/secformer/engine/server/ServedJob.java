@@ -103,8 +103,9 @@ final class ServedJob {
     }
   }
 
-  void submit(long seq, byte[] ipc) {
-    run(seq, () -> {
+  /** Queues a batch; {@code released} runs once the batch is done with (answered, failed or refused). */
+  void submit(long seq, byte[] ipc, Runnable released) {
+    run(seq, released, () -> {
       ShareIpc codec = new ShareIpc(server.allocator());
       ShareBatch in;
       try {
@@ -151,21 +152,28 @@ final class ServedJob {
   }
 
   private void run(long seq, Runnable step) {
+    run(seq, () -> {}, step);
+  }
+
+  private void run(long seq, Runnable released, Runnable step) {
     try {
       thread.execute(() -> {
-        if (failed) {
-          client.sendError(spec.jobId(), seq, ErrorCode.BAD_REQUEST, "job " + spec.jobId() + " has failed");
-          return;
-        }
         try {
+          if (failed) {
+            client.sendError(spec.jobId(), seq, ErrorCode.BAD_REQUEST, "job " + spec.jobId() + " has failed");
+            return;
+          }
           step.run();
         } catch (MpcException e) {
           failWith(seq, e.code(), e.getMessage());
         } catch (RuntimeException e) {
           failWith(seq, ErrorCode.INTERNAL, e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+          released.run();
         }
       });
     } catch (RejectedExecutionException e) {
+      released.run();
       client.sendError(spec.jobId(), seq, ErrorCode.BAD_REQUEST, "job " + spec.jobId() + " is over");
     }
   }
