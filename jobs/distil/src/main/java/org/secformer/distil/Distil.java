@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import org.secformer.engine.bert.BertModel;
+import org.secformer.engine.bert.BertNames;
 import org.secformer.engine.bert.ModelDescriptor;
 import org.secformer.engine.bert.ModelRanges;
 import org.secformer.engine.text.WordPieceTokenizer;
@@ -27,7 +28,8 @@ import org.secformer.jobs.train.SpamDataset;
  * plaintext student, secure rounds and bytes against the softmax teacher) and writes the report.
  */
 public final class Distil {
-  static final String USAGE = "distil [--epochs 1] [--batch 16] [--lr 1e-4] [--hidden-weight 1] [--seed 7] [--limit N]"
+  static final String USAGE = "distil [--epochs 1] [--batch 8] [--lr 1e-4] [--hidden-weight 20] [--seed 7] [--limit N]"
+      + " [--train-word-embeddings false]"
       + " [--eval-texts N] [--secure-texts 48] [--secure-batch 4] [--compare-texts 4] [--cache DIR] [--out FILE]";
   /** Changes whenever training changes what it produces for the same flags (part of the cache key). */
   static final String RECIPE = "distil-2quad/1";
@@ -51,8 +53,9 @@ public final class Distil {
   record Options(DistilTrainer.Hyper hyper, int evalTexts, int secureTexts, int secureBatch, int compareTexts, Path cache,
       Path out, String command) {
     static Options parse(String[] a) {
-      int epochs = 1, batch = 16, limit = 0, evalTexts = 0, secureTexts = 48, secureBatch = 4, compare = 4;
-      double lr = 1e-4, hidden = 1.0;
+      boolean words = false;
+      int epochs = 1, batch = 8, limit = 0, evalTexts = 0, secureTexts = 48, secureBatch = 4, compare = 4;
+      double lr = 1e-4, hidden = 20.0;
       long seed = 7;
       Path cache = Path.of("jobs/distil/target/distil"), out = Path.of("docs/distil-2quad.md");
       for (int i = 0; i < a.length; i++) {
@@ -69,6 +72,7 @@ public final class Distil {
             case "--hidden-weight" -> hidden = Double.parseDouble(v);
             case "--seed" -> seed = Long.parseLong(v);
             case "--limit" -> limit = Integer.parseInt(v);
+            case "--train-word-embeddings" -> words = Boolean.parseBoolean(v);
             case "--eval-texts" -> evalTexts = Integer.parseInt(v);
             case "--secure-texts" -> secureTexts = Integer.parseInt(v);
             case "--secure-batch" -> secureBatch = Integer.parseInt(v);
@@ -84,7 +88,7 @@ public final class Distil {
       if (evalTexts < 0 || secureTexts < 0 || secureBatch < 1 || compare < 0) {
         throw new IllegalArgumentException("--eval-texts, --secure-texts and --compare-texts must be >= 0, --secure-batch >= 1");
       }
-      return new Options(new DistilTrainer.Hyper(epochs, batch, lr, hidden, seed, limit), evalTexts, secureTexts,
+      return new Options(new DistilTrainer.Hyper(epochs, batch, lr, hidden, seed, limit, words), evalTexts, secureTexts,
           secureBatch, compare, cache, out, "jobs/distil/bin/distil " + String.join(" ", a));
     }
   }
@@ -118,7 +122,9 @@ public final class Distil {
       info.addProperty("hyperParameters", o.hyper().toString());
       info.addProperty("loss", "MSE(logits) + hiddenWeight * mean over layers 1..6 of MSE(hidden states, real tokens)");
       info.addProperty("optimizer", "Adam (DJL), linear warm-up over the first 10% of steps, then linear decay to 0");
-      info.addProperty("trainedParameters", "all (" + teacher.parameterCount() + ")");
+      info.addProperty("trainedParameters", o.hyper().trainWordEmbeddings() ? "all (" + teacher.parameterCount() + ")"
+          : "all but the word-embedding table (" + (teacher.parameterCount() - teacher.tensor(BertNames.WORD).size()) + " of "
+              + teacher.parameterCount() + ")");
       info.addProperty("steps", trainLog.steps());
       info.addProperty("seconds", Math.round(trainLog.seconds()));
       info.addProperty("firstLoss", trainLog.firstLoss());

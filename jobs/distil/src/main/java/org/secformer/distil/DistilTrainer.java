@@ -14,15 +14,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import org.secformer.engine.bert.BertConfig.AttentionKind;
 import org.secformer.engine.bert.BertInput;
 import org.secformer.engine.bert.BertModel;
+import org.secformer.engine.bert.BertNames;
 
 /**
  * Distils a 2Quad student from the softmax teacher: the student starts as a copy of the teacher's weights
- * and every parameter (embeddings, all layers, head) is trained with Adam on
+ * and every parameter (position and token-type embeddings, all layers, head; the word-embedding table too when
+ * asked) is trained with Adam on
  * {@code MSE(student logits, teacher logits) + hiddenWeight * mean over layers of MSE(student hidden, teacher hidden)}
  * (hidden states of real tokens only, layers 1..L). The teacher runs in the same graph with softmax attention and
  * its own frozen weights, so its logits and hidden states come with each batch. Float32, batches in a fixed
@@ -32,22 +33,29 @@ import org.secformer.engine.bert.BertModel;
 public final class DistilTrainer {
 
   /** What training does; part of the student cache key. */
-  public record Hyper(int epochs, int batchSize, double learningRate, double hiddenWeight, long seed, int limit) {
+  public record Hyper(int epochs, int batchSize, double learningRate, double hiddenWeight, long seed, int limit,
+      boolean trainWordEmbeddings) {
     public Hyper {
       if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || hiddenWeight < 0 || limit < 0) {
-        throw new IllegalArgumentException("bad hyper-parameters: " + describe(epochs, batchSize, learningRate, hiddenWeight, seed, limit));
+        throw new IllegalArgumentException("bad hyper-parameters: " + describe(epochs, batchSize, learningRate, hiddenWeight,
+            seed, limit, trainWordEmbeddings));
       }
     }
 
     @Override
     public String toString() {
-      return describe(epochs, batchSize, learningRate, hiddenWeight, seed, limit);
+      return describe(epochs, batchSize, learningRate, hiddenWeight, seed, limit, trainWordEmbeddings);
     }
 
-    private static String describe(int epochs, int batchSize, double lr, double hw, long seed, int limit) {
-      return String.format(Locale.ROOT, "epochs=%d batch=%d lr=%s hiddenWeight=%s seed=%d limit=%s", epochs, batchSize,
-          lr, hw, seed, limit == 0 ? "all" : Integer.toString(limit));
+    private static String describe(int epochs, int batchSize, double lr, double hw, long seed, int limit, boolean words) {
+      return String.format(Locale.ROOT, "epochs=%d batch=%d lr=%s hiddenWeight=%s seed=%d limit=%s wordEmbeddings=%s",
+          epochs, batchSize, lr, hw, seed, limit == 0 ? "all" : Integer.toString(limit), words ? "trained" : "frozen");
     }
+  }
+
+  /** The parameters training updates: all, or all but the word-embedding table (half the weights, unchanged by 2Quad). */
+  static List<String> trained(StudentGraph g, Hyper hp) {
+    return g.parameters().keySet().stream().filter(n -> hp.trainWordEmbeddings() || !n.equals(BertNames.WORD)).toList();
   }
 
   /** The summary of a run. */
@@ -78,7 +86,8 @@ public final class DistilTrainer {
     try (NDManager base = NDManager.newBaseManager("PyTorch");
         StudentGraph frozen = StudentGraph.of(teacher, base, DataType.FLOAT32);
         StudentGraph student = StudentGraph.of(teacher, base, DataType.FLOAT32)) {
-      student.requireGradients();
+      List<String> trained = trained(student, hp);
+      trained.forEach(n -> student.parameters().get(n).setRequiresGradient(true));
       int step = 0;
       for (int epoch = 0; epoch < hp.epochs(); epoch++) {
         List<Integer> idx = new ArrayList<>();
@@ -91,7 +100,7 @@ public final class DistilTrainer {
           for (int i : idx.subList(from, Math.min(idx.size(), from + hp.batchSize()))) {
             rows.add(data.get(i));
           }
-          double[] losses = step(frozen, student, BertInput.padded(rows, 0), hp.hiddenWeight(), adam, base);
+          double[] losses = step(frozen, student, trained, BertInput.padded(rows, 0), hp.hiddenWeight(), adam, base);
           lastLoss = losses[0];
           lastLogit = losses[1];
           lastHidden = losses[2];
@@ -116,7 +125,7 @@ public final class DistilTrainer {
   /** The trained weights and the run's summary. */
   public record Trained(BertModel student, Log log) {}
 
-  private static double[] step(StudentGraph frozen, StudentGraph student, BertInput batch, double hiddenWeight, Adam adam,
+  private static double[] step(StudentGraph frozen, StudentGraph student, List<String> trained, BertInput batch, double hiddenWeight, Adam adam,
       NDManager base) {
     double[] losses;
     long a1, a2;
@@ -147,9 +156,10 @@ public final class DistilTrainer {
     }
     long a3 = System.nanoTime();
     // outside the scope: Adam keeps its moment arrays from step to step
-    for (Map.Entry<String, NDArray> p : student.parameters().entrySet()) {
-      try (NDArray g = p.getValue().getGradient()) {
-        adam.update(p.getKey(), p.getValue(), g);
+    for (String name : trained) {
+      NDArray p = student.parameters().get(name);
+      try (NDArray g = p.getGradient()) {
+        adam.update(name, p, g);
         g.muli(0); // PyTorch accumulates gradients; start the next step from 0
       }
     }

@@ -77,11 +77,6 @@ public final class StudentGraph implements AutoCloseable {
     return params.values().stream().mapToLong(NDArray::size).sum();
   }
 
-  /** Marks every parameter as trainable (gradients collected). */
-  public void requireGradients() {
-    params.values().forEach(a -> a.setRequiresGradient(true));
-  }
-
   /** The current parameters as a {@link BertModel} (doubles widened from the arrays) under {@code config}. */
   public BertModel toBertModel(BertConfig config) {
     Map<String, Tensor> t = new LinkedHashMap<>();
