@@ -28,16 +28,20 @@ import org.secformer.jobs.train.SpamDataset;
  * plaintext student, secure rounds and bytes against the softmax teacher) and writes the report.
  */
 public final class Distil {
-  static final String USAGE = "distil [--epochs 1] [--batch 8] [--lr 1e-4] [--hidden-weight 20] [--seed 7] [--limit N]"
+  static final String USAGE = "distil [--epochs 1] [--batch 8] [--lr 5e-4] [--hidden-weight 20] [--seed 7] [--limit 400 (0: all)]"
       + " [--train-word-embeddings false]"
       + " [--eval-texts N] [--secure-texts 48] [--secure-batch 4] [--compare-texts 4] [--cache DIR] [--out FILE]";
   /** Changes whenever training changes what it produces for the same flags (part of the cache key). */
-  static final String RECIPE = "distil-2quad/1";
+  static final String RECIPE = "distil-2quad/2";
   public static final String MODEL_ID = "minilm-spam-quad2";
 
   private Distil() {}
 
   public static void main(String[] args) throws IOException {
+    if (List.of(args).contains("--help")) {
+      System.out.println("usage: " + USAGE);
+      return;
+    }
     Options o;
     try {
       o = Options.parse(args);
@@ -54,8 +58,8 @@ public final class Distil {
       Path out, String command) {
     static Options parse(String[] a) {
       boolean words = false;
-      int epochs = 1, batch = 8, limit = 0, evalTexts = 0, secureTexts = 48, secureBatch = 4, compare = 4;
-      double lr = 1e-4, hidden = 20.0;
+      int epochs = 1, batch = 8, limit = 400, evalTexts = 0, secureTexts = 48, secureBatch = 4, compare = 4;
+      double lr = 5e-4, hidden = 20.0;
       long seed = 7;
       Path cache = Path.of("jobs/distil/target/distil"), out = Path.of("docs/distil-2quad.md");
       for (int i = 0; i < a.length; i++) {
@@ -117,7 +121,9 @@ public final class Distil {
       info.addProperty("teacher", SpamClassifierModel.MODEL_ID + " (all-MiniLM-L6-v2 fp32 + minilm-spam-head.json), weights SHA-256 "
           + teacherSha);
       info.addProperty("dataset", SpamDataset.RESOURCE + " SHA-256 " + ds.sha256());
-      info.addProperty("trainingSplit", "SpamDataset.train() (buckets 0..69), " + train.size() + " emails; held-out never used");
+      info.addProperty("trainingSplit", "SpamDataset.train() (buckets 0..69), " + (o.hyper().limit() == 0 ? "all " + train.size()
+          : "every " + (train.size() / o.hyper().limit()) + "th of " + train.size() + " (" + o.hyper().limit() + ")")
+          + " emails; held-out never used");
       info.addProperty("input", SpamClassifierModel.input().toString());
       info.addProperty("hyperParameters", o.hyper().toString());
       info.addProperty("loss", "MSE(logits) + hiddenWeight * mean over layers 1..6 of MSE(hidden states, real tokens)");

@@ -68,7 +68,7 @@ public final class DistilTrainer {
    * returns its weights (config still the teacher's; the caller sets the attention kind).
    */
   public static Trained train(BertModel teacher, List<int[]> sequences, Hyper hp, PrintStream progress) {
-    List<int[]> data = hp.limit() > 0 && hp.limit() < sequences.size() ? sequences.subList(0, hp.limit()) : sequences;
+    List<int[]> data = spread(sequences, hp.limit());
     int perEpoch = (data.size() + hp.batchSize() - 1) / hp.batchSize();
     int total = perEpoch * hp.epochs();
     int warm = Math.max(1, total / 10);
@@ -120,6 +120,22 @@ public final class DistilTrainer {
       double seconds = (System.nanoTime() - t0) / 1e9;
       return new Trained(student.toBertModel(teacher.config()), new Log(total, seconds, first, lastLoss, lastLogit, lastHidden));
     }
+  }
+
+  /**
+   * Every k-th sequence, k = size / limit, so a limited run sees all groups (the split is in id order, which sorts
+   * by group: ham first, spam last); all of them when limit is 0.
+   */
+  static List<int[]> spread(List<int[]> sequences, int limit) {
+    if (limit == 0 || limit >= sequences.size()) {
+      return sequences;
+    }
+    int stride = sequences.size() / limit;
+    List<int[]> out = new ArrayList<>(limit);
+    for (int i = 0; i < sequences.size() && out.size() < limit; i += stride) {
+      out.add(sequences.get(i));
+    }
+    return out;
   }
 
   /** The trained weights and the run's summary. */
