@@ -28,7 +28,7 @@ import org.secformer.jobs.train.SpamDataset;
  * plaintext student, secure rounds and bytes against the softmax teacher) and writes the report.
  */
 public final class Distil {
-  static final String USAGE = "distil [--epochs 1] [--batch 8] [--lr 1e-4] [--hidden-weight 20] [--seed 7] [--limit 320 (0: all)]"
+  static final String USAGE = "distil [--epochs 1] [--batch 8] [--lr 1e-4] [--hidden-weight 20] [--seed 7] [--limit 480 (0: all)]"
       + " [--train-word-embeddings false]"
       + " [--eval-texts N] [--secure-texts 48] [--secure-batch 4] [--compare-texts 4] [--cache DIR] [--out FILE]";
   /** Changes whenever training changes what it produces for the same flags (part of the cache key). */
@@ -58,7 +58,7 @@ public final class Distil {
       Path out, String command) {
     static Options parse(String[] a) {
       boolean words = false;
-      int epochs = 1, batch = 8, limit = 320, evalTexts = 0, secureTexts = 48, secureBatch = 4, compare = 4;
+      int epochs = 1, batch = 8, limit = 480, evalTexts = 0, secureTexts = 48, secureBatch = 4, compare = 4;
       double lr = 1e-4, hidden = 20.0;
       long seed = 7;
       Path cache = Path.of("jobs/distil/target/distil"), out = Path.of("docs/distil-2quad.md");
