@@ -84,7 +84,21 @@ public final class SecureClassifierReport {
   /** Scores the emails both ways in batches of at most {@code batchSize} texts of one padded length. */
   public static Result run(List<SpamDataset.Email> emails, int batchSize, PrintStream progress) {
     long t0 = System.nanoTime();
-    BertModel model = SpamClassifierModel.load();
+    return run(SpamClassifierModel.load(), SpamClassifierModel.MODEL_ID, ModelRanges.miniLmL6(), emails, batchSize,
+        progress, t0);
+  }
+
+  /**
+   * As {@link #run(List, int, PrintStream)} for another classifier over the same input rule (tokenizer, subject
+   * and body, token budget), e.g. the distilled 2Quad student: the attention kind is the model config's.
+   */
+  public static Result run(BertModel model, String modelId, ModelRanges ranges, List<SpamDataset.Email> emails,
+      int batchSize, PrintStream progress) {
+    return run(model, modelId, ranges, emails, batchSize, progress, System.nanoTime());
+  }
+
+  private static Result run(BertModel model, String modelId, ModelRanges ranges, List<SpamDataset.Email> emails,
+      int batchSize, PrintStream progress, long t0) {
     BertConfig cfg = model.config();
     WordPieceTokenizer tokenizer = SpamClassifierModel.tokenizer();
     int maxLength = SpamClassifierModel.input().maxLength();
@@ -105,12 +119,12 @@ public final class SecureClassifierReport {
     for (int b = 0; b < inputSeeds.length; b++) {
       inputSeeds[b] = Seed.random();
     }
-    SecureBertParams params = SecureBertParams.of(cfg, ModelRanges.miniLmL6());
+    SecureBertParams params = SecureBertParams.of(cfg, ranges);
     double setup = (System.nanoTime() - t0) / 1e9;
     List<BatchStats> stats = new ArrayList<>();
     int total = emails.size();
     InProcessParties.Run<List<RingTensor>> run = InProcessParties.run("secure-report", FXP, 600_000, ctx -> {
-      SecureBert bert = new SecureBert(cfg, SpamClassifierModel.MODEL_ID, n -> shares.get(n)[ctx.party()], params);
+      SecureBert bert = new SecureBert(cfg, modelId, n -> shares.get(n)[ctx.party()], params);
       List<RingTensor> out = new ArrayList<>();
       int done = 0;
       for (int b = 0; b < inputs.size(); b++) {
