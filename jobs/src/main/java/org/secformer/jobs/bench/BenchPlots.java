@@ -10,9 +10,9 @@ import java.util.function.ToDoubleFunction;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -34,6 +34,9 @@ final class BenchPlots {
       return files;
     }
     save(timePerSequence(ran), dir, prefix + "time-per-sequence.png", files);
+    if (ran.stream().anyMatch(c -> !BenchNetwork.IN_MEMORY.label().equals(c.network()))) {
+      save(byNetwork(ran), dir, prefix + "time-by-link.png", files);
+    }
     List<BenchCase> breakdown = BenchReport.breakdownCases(ran);
     save(byPhase(breakdown, "Online bytes sent per party per sequence, by protocol", "MB",
         f -> f.bytesSent() / 1e6), dir, prefix + "online-bytes-by-protocol.png", files);
@@ -51,23 +54,42 @@ final class BenchPlots {
     files.add(dir.getFileName() + "/" + name);
   }
 
-  /** Seconds per sequence against the sequence length, one line per model, attention, batch and network. */
+  /**
+   * Seconds per sequence against the sequence length over in-memory links, one line (with a marker per
+   * measured point, so a single length still shows) per model, attention and batch.
+   */
   private static JFreeChart timePerSequence(List<BenchCase> cases) {
     Map<String, XYSeries> lines = new LinkedHashMap<>();
     for (BenchCase c : cases) {
-      String key = c.model().key() + " " + c.attention().name().toLowerCase(java.util.Locale.ROOT) + " batch " + c.batch()
-          + (BenchNetwork.IN_MEMORY.label().equals(c.network()) ? "" : " " + c.network());
-      lines.computeIfAbsent(key, XYSeries::new).add(c.seq(), c.secondsPerSequence());
+      if (BenchNetwork.IN_MEMORY.label().equals(c.network())) {
+        String key = c.model().key() + " " + c.attention().name().toLowerCase(java.util.Locale.ROOT) + " batch " + c.batch();
+        lines.computeIfAbsent(key, XYSeries::new).add(c.seq(), c.secondsPerSequence());
+      }
     }
     XYSeriesCollection data = new XYSeriesCollection();
     lines.values().forEach(data::addSeries);
-    JFreeChart chart = ChartFactory.createXYLineChart("Secure forward pass: seconds per sequence (steady state)",
-        "sequence length (tokens)", "seconds per sequence", data, PlotOrientation.VERTICAL, true, false, false);
+    JFreeChart chart = ChartFactory.createXYLineChart("Secure forward pass, in-memory links: seconds per sequence",
+        "sequence length (tokens)", "seconds per sequence (steady state)", data, PlotOrientation.VERTICAL, true, false,
+        false);
     XYPlot plot = chart.getXYPlot();
-    LogAxis y = new LogAxis("seconds per sequence (log scale)");
-    y.setSmallestValue(1e-3);
-    plot.setRangeAxis(y);
+    plot.setRenderer(new XYLineAndShapeRenderer(true, true));
     return chart;
+  }
+
+  /** Seconds per sequence of each model and attention over each link (smallest batch, largest length). */
+  private static JFreeChart byNetwork(List<BenchCase> cases) {
+    int seq = cases.stream().filter(c -> !BenchNetwork.IN_MEMORY.label().equals(c.network()))
+        .mapToInt(BenchCase::seq).max().orElseThrow();
+    int batch = cases.stream().mapToInt(BenchCase::batch).min().orElseThrow();
+    DefaultCategoryDataset data = new DefaultCategoryDataset();
+    for (BenchCase c : cases) {
+      if (c.seq() == seq && c.batch() == batch) {
+        data.addValue(c.secondsPerSequence(), c.network(),
+            c.model().key() + " " + c.attention().name().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    return ChartFactory.createBarChart("Seconds per sequence by link (seq " + seq + ", batch " + batch + ")", "", "s",
+        data, PlotOrientation.VERTICAL, true, false, false);
   }
 
   /** A stacked bar per case, one block per protocol (steady batch, per sequence; P1 for dealer bytes). */
