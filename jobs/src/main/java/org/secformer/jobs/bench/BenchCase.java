@@ -7,12 +7,16 @@ import org.secformer.engine.bert.BertConfig.AttentionKind;
  * One measured configuration and what came of it: the secure-vs-plaintext figures, the ONNX Runtime fp32
  * time of the same encoder where the model has an ONNX graph (NaN otherwise), or why it could not run.
  */
-public record BenchCase(BenchModel model, AttentionKind attention, int seq, int batch, String network,
+public record BenchCase(BenchModel model, AttentionKind attention, int seq, int batch, BenchNetwork network,
     BertMeasure.Result result, double ortSeconds, String failure) {
 
-  static BenchCase skipped(BenchModel model, AttentionKind attention, int seq, int batch, BenchNetwork network,
+  static BenchCase notRun(BenchModel model, AttentionKind attention, int seq, int batch, BenchNetwork network,
       String why) {
-    return new BenchCase(model, attention, seq, batch, network.label(), null, Double.NaN, why);
+    return new BenchCase(model, attention, seq, batch, network, null, Double.NaN, why);
+  }
+
+  public boolean inMemory() {
+    return network == BenchNetwork.IN_MEMORY;
   }
 
   public boolean ran() {
@@ -21,7 +25,7 @@ public record BenchCase(BenchModel model, AttentionKind attention, int seq, int 
 
   public String name() {
     return model.key() + " " + attention.name().toLowerCase(java.util.Locale.ROOT) + " seq " + seq + " batch " + batch
-        + ("in-memory".equals(network) ? "" : " " + network);
+        + (inMemory() ? "" : " " + network.label());
   }
 
   /** Steady-state secure seconds per sequence (the slower party). */

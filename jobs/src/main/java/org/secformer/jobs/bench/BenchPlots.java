@@ -34,7 +34,7 @@ final class BenchPlots {
       return files;
     }
     save(timePerSequence(ran), dir, prefix + "time-per-sequence.png", files);
-    if (ran.stream().anyMatch(c -> !BenchNetwork.IN_MEMORY.label().equals(c.network()))) {
+    if (ran.stream().anyMatch(c -> !c.inMemory())) {
       save(byNetwork(ran), dir, prefix + "time-by-link.png", files);
     }
     List<BenchCase> breakdown = BenchReport.breakdownCases(ran);
@@ -61,7 +61,7 @@ final class BenchPlots {
   private static JFreeChart timePerSequence(List<BenchCase> cases) {
     Map<String, XYSeries> lines = new LinkedHashMap<>();
     for (BenchCase c : cases) {
-      if (BenchNetwork.IN_MEMORY.label().equals(c.network())) {
+      if (c.inMemory()) {
         String key = c.model().key() + " " + c.attention().name().toLowerCase(java.util.Locale.ROOT) + " batch " + c.batch();
         lines.computeIfAbsent(key, XYSeries::new).add(c.seq(), c.secondsPerSequence());
       }
@@ -78,13 +78,13 @@ final class BenchPlots {
 
   /** Seconds per sequence of each model and attention over each link (smallest batch, largest length). */
   private static JFreeChart byNetwork(List<BenchCase> cases) {
-    int seq = cases.stream().filter(c -> !BenchNetwork.IN_MEMORY.label().equals(c.network()))
+    int seq = cases.stream().filter(c -> !c.inMemory())
         .mapToInt(BenchCase::seq).max().orElseThrow();
     int batch = cases.stream().mapToInt(BenchCase::batch).min().orElseThrow();
     DefaultCategoryDataset data = new DefaultCategoryDataset();
     for (BenchCase c : cases) {
       if (c.seq() == seq && c.batch() == batch) {
-        data.addValue(c.secondsPerSequence(), c.network(),
+        data.addValue(c.secondsPerSequence(), c.network().label(),
             c.model().key() + " " + c.attention().name().toLowerCase(java.util.Locale.ROOT));
       }
     }

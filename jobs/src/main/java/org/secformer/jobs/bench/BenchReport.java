@@ -55,7 +55,7 @@ final class BenchReport {
       BertMeasure.PartyFigures[] s = r.steady();
       b.append(String.format(Locale.ROOT,
           "| %s | %s | %d | %d | %s | %.2f | %.3f | %.2f | %.3f | %.0fx | %s | %s | %d | %.1f / %.1f | %.1f / %.1f | %d/%d | %.2g |%n",
-          c.model().label(), c.attention(), c.seq(), c.batch(), c.network(), r.steadySeconds(), c.secondsPerSequence(),
+          c.model().label(), c.attention(), c.seq(), c.batch(), c.network().label(), r.steadySeconds(), c.secondsPerSequence(),
           r.firstSeconds(), r.plainSeconds(), c.ratio(),
           Double.isNaN(c.ortSeconds()) ? "-" : String.format(Locale.ROOT, "%.3f", c.ortSeconds()),
           Double.isNaN(c.ortSeconds()) ? "-" : String.format(Locale.ROOT, "%.0fx", r.steadySeconds() / c.ortSeconds()),
@@ -123,7 +123,7 @@ final class BenchReport {
   static List<BenchCase> breakdownCases(List<BenchCase> cases) {
     Map<String, BenchCase> pick = new LinkedHashMap<>();
     for (BenchCase c : cases) {
-      if (!c.ran() || !BenchNetwork.IN_MEMORY.label().equals(c.network())) {
+      if (!c.ran() || !c.inMemory()) {
         continue;
       }
       pick.merge(c.model() + " " + c.attention(), c, (a, x) ->
@@ -136,7 +136,7 @@ final class BenchReport {
   private static String ours(List<BenchCase> cases) {
     return cases.stream()
         .filter(c -> c.ran() && c.model() == BenchModel.BERT_BASE && c.seq() == 128
-            && BenchNetwork.IN_MEMORY.label().equals(c.network()))
+            && c.inMemory())
         .map(c -> String.format(Locale.ROOT, "%s batch %d: %.1f s, %.2f GB, %d rounds", c.attention(), c.batch(),
             c.secondsPerSequence(), c.onlineBytesPerSequence() / 1e9, c.rounds()))
         .reduce((a, x) -> a + "; " + x).orElse("not measured in this run");

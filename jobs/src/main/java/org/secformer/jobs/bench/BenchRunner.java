@@ -35,7 +35,7 @@ final class BenchRunner {
       BertInput input = which.input(batch, seq);
       BertMeasure.Result r = BertMeasure.run(model, input, ModelRanges.miniLmL6(), FXP, network.transport());
       double ort = which == BenchModel.MINILM ? ortSeconds(input) : Double.NaN;
-      BenchCase c = new BenchCase(which, attention, seq, batch, network.label(), r, ort, null);
+      BenchCase c = new BenchCase(which, attention, seq, batch, network, r, ort, null);
       log.printf(Locale.ROOT, "bench: %s: %.2f s per sequence (%.0fx plaintext), %d rounds, %.1f MB online per party"
               + " per sequence, %d/%d labels as plaintext, max diff %.3g (%.0f s)%n",
           name, c.secondsPerSequence(), c.ratio(), c.rounds(), c.onlineBytesPerSequence() / 1e6, r.sameLabels(), batch,
@@ -77,7 +77,7 @@ final class BenchRunner {
       String why) {
     log.printf(Locale.ROOT, "bench: %s %s seq %d batch %d %s did not run: %s%n", which.key(), attention, seq, batch,
         network.label(), why);
-    return new BenchCase(which, attention, seq, batch, network.label(), null, Double.NaN, why);
+    return BenchCase.notRun(which, attention, seq, batch, network, why);
   }
 
   /**

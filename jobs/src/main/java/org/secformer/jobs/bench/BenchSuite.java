@@ -84,7 +84,7 @@ public final class BenchSuite {
               }
               Optional<String> tooBig = HeapEstimate.tooBig(cases, m, att, seq, batch);
               cases.add(tooBig.isPresent()
-                  ? BenchCase.skipped(m, att, seq, batch, n, tooBig.get())
+                  ? BenchCase.notRun(m, att, seq, batch, n, tooBig.get())
                   : runner.run(m, att, seq, batch, n));
               System.gc();
               write(out, cases, machine, command, date, workers);

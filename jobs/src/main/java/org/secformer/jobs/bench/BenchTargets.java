@@ -42,7 +42,7 @@ final class BenchTargets {
       for (AttentionKind a : AttentionKind.values()) {
         String target = m.key() + " " + a.name().toLowerCase(Locale.ROOT) + ": secure / plaintext <= 30x at batch 8";
         Optional<BenchCase> c = cases.stream()
-            .filter(x -> x.ran() && x.model() == m && x.attention() == a && x.batch() == 8 && isInMemory(x))
+            .filter(x -> x.ran() && x.model() == m && x.attention() == a && x.batch() == 8 && x.inMemory())
             .max(Comparator.comparingInt(BenchCase::seq));
         out.add(c.map(x -> verdict(target, String.format(Locale.ROOT, "%.0fx at seq %d", x.ratio(), x.seq()),
                 x.ratio() <= RATIO_TARGET, x, f -> f.seconds()))
@@ -58,13 +58,9 @@ final class BenchTargets {
     return out;
   }
 
-  private static boolean isInMemory(BenchCase c) {
-    return BenchNetwork.IN_MEMORY.label().equals(c.network());
-  }
-
   private static Optional<BenchCase> largestBatch(List<BenchCase> cases, BenchModel m, AttentionKind a, int seq) {
     return cases.stream()
-        .filter(c -> c.ran() && c.model() == m && c.attention() == a && c.seq() == seq && isInMemory(c))
+        .filter(c -> c.ran() && c.model() == m && c.attention() == a && c.seq() == seq && c.inMemory())
         .max(Comparator.comparingInt(BenchCase::batch));
   }
 
@@ -78,7 +74,7 @@ final class BenchTargets {
       }
       for (BenchCase d : cases) {
         if (d.ran() && d != c && d.model() == c.model() && d.attention() == c.attention() && d.seq() == c.seq()
-            && d.batch() > c.batch() && d.network().equals(c.network())) {
+            && d.batch() > c.batch() && d.network() == c.network()) {
           groups++;
           if (d.rounds() != c.rounds()) {
             differ.add(c.name() + ": " + c.rounds() + " vs batch " + d.batch() + ": " + d.rounds());

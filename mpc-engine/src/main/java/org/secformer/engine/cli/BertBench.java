@@ -1,10 +1,6 @@
 package org.secformer.engine.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,15 +88,7 @@ final class BertBench {
       out.flush();
     }
     String md = header(transport) + markdown(cases);
-    String file = a.get("out", null);
-    if (file != null) {
-      try {
-        Files.writeString(Path.of(file), md, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write " + file, e);
-      }
-      out.println("wrote " + Path.of(file).toAbsolutePath());
-    }
+    ReportFile.writeIfAsked(a.get("out", null), md, out);
     return 0;
   }
 

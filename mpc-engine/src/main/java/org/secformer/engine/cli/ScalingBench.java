@@ -3,7 +3,6 @@ package org.secformer.engine.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.secformer.engine.bench.RandomBert;
 import org.secformer.engine.bert.BertConfig;
 import org.secformer.engine.bert.BertInput;
 import org.secformer.engine.bert.BertModel;
@@ -179,7 +179,7 @@ public final class ScalingBench {
 
   /** A MiniLM-L6-shaped embedding model with random weights at BERT's initialisation scale. */
   public static BertModel miniLmShape(long seed) {
-    return org.secformer.engine.bench.RandomBert.of(BertConfig.miniLmL6(), seed);
+    return RandomBert.of(BertConfig.miniLmL6(), seed);
   }
 
   static int run(String[] args, PrintStream out) {
@@ -196,7 +196,7 @@ public final class ScalingBench {
       model = miniLmShape(seed);
       name = "MiniLM-L6 shape (random weights)";
     } else if (a.get("shape", "minilm").equals("tiny")) {
-      model = org.secformer.engine.bench.RandomBert.of(TINY, seed);
+      model = RandomBert.of(TINY, seed);
       name = "tiny BERT (1 x 32, random weights, 2 labels)";
     } else {
       throw new Args.UsageException("--shape must be minilm or tiny (or give --onnx FILE)");
@@ -225,15 +225,7 @@ public final class ScalingBench {
     Result r = measure(name, model, ModelRanges.miniLmL6(), sequences, a.intValue("batch", 1), workers, emulation, dir);
     String md = markdown(r);
     out.print(md);
-    String file = a.get("out", null);
-    if (file != null) {
-      try {
-        Files.writeString(Path.of(file), md, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write " + file, e);
-      }
-      out.println("wrote " + Path.of(file).toAbsolutePath());
-    }
+    ReportFile.writeIfAsked(a.get("out", null), md, out);
     return 0;
   }
 
